@@ -1,0 +1,111 @@
+"""The WSGI kernel: environ in, request built, front-end dispatch called, response out.
+
+The front-end supplies ``dispatch(request) -> Response``; it decides when to route (Falcon's
+middleware runs before routing, Flask's hooks after) by calling :meth:`Kernel.match`. The
+kernel owns what every front-end must get right: turning exceptions into responses (HTTP
+errors by negotiation, anything else a 500 that leaks nothing and is logged with its
+traceback) and serving the response by PEP 3333's rules (see :mod:`.wsgi`).
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable, Iterable
+
+from werkzeug.exceptions import HTTPException as WerkzeugHTTPException
+
+from .errors import HTTPException, InternalServerError, from_werkzeug
+from .limits import DEFAULT_LIMITS, Limits
+from .media import MediaDecoders
+from .rendering import render_exception
+from .request import Request
+from .response import Response
+from .routing import Match, Router
+from .wsgi import StartResponse, WSGIEnvironment, serve
+
+logger = logging.getLogger("resources_fw")
+
+Dispatch = Callable[[Request], Response]
+
+
+class Kernel:
+    """A WSGI application around a front-end's ``dispatch``.
+
+    With ``dispatch=None`` the kernel routes by itself and calls ``route.target(request,
+    **params)``, which must return a :class:`Response`: the core alone, as the benchmarks
+    and the core's tests drive it.
+    """
+
+    def __init__(
+        self,
+        router: Router | None = None,
+        dispatch: Dispatch | None = None,
+        *,
+        limits: Limits = DEFAULT_LIMITS,
+        request_class: type[Request] = Request,
+        response_class: type[Response] = Response,
+        decoders: MediaDecoders | None = None,
+        debug: bool = False,
+        propagate_exceptions: bool = False,
+    ) -> None:
+        self.router = router if router is not None else Router()
+        self.dispatch: Dispatch = dispatch or self.route_and_call
+        self.limits = limits
+        self.request_class = request_class
+        self.response_class = response_class
+        self.decoders = decoders or MediaDecoders()
+        self.debug = debug
+        self.propagate_exceptions = propagate_exceptions
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        request = self.request_class(environ, self.limits, self.decoders)
+        try:
+            response = self.dispatch(request)
+        except HTTPException as exc:
+            response = self.render_exception(exc, request)
+        except WerkzeugHTTPException as exc:
+            response = self.render_exception(from_werkzeug(exc), request)
+        except Exception as exc:
+            if self.propagate_exceptions:
+                raise
+            response = self.handle_unexpected(exc, request)
+        try:
+            return serve(response, environ, start_response, request.method == "HEAD")
+        except Exception as exc:  # e.g. an unsafe header: nothing was sent yet
+            if self.propagate_exceptions:
+                raise
+            return serve(self.handle_unexpected(exc, request), environ, start_response)
+
+    # -- the steps a front-end composes ---------------------------------------------------
+
+    def match(self, request: Request) -> Match:
+        """Route ``request`` (raising 404/405/redirect errors); records the route on it."""
+        match = self.router.match(request.path, request.method)
+        request.route = match.route
+        request.route_params = match.params
+        return match
+
+    def route_and_call(self, request: Request) -> Response:
+        match = self.match(request)
+        if match.route.automatic:
+            return self.options_response(match.allowed)
+        response: Response = match.route.target(request, **match.params)
+        return response
+
+    def options_response(self, allowed: Iterable[str]) -> Response:
+        """The automatic answer to OPTIONS: 200, ``Allow``, no body."""
+        return self.response_class(status=200, headers=[("Allow", ", ".join(allowed))])
+
+    def render_exception(self, exc: HTTPException, request: Request) -> Response:
+        response = render_exception(exc, request, self.debug, self.response_class)
+        if exc.status >= 500:
+            logger.error("%s %s answered %s", request.method, request.path, exc.status)
+        return response
+
+    def handle_unexpected(self, exc: BaseException, request: Request) -> Response:
+        """Log ``exc`` with its traceback; answer a 500 that leaks nothing (unless debug)."""
+        logger.error("Unhandled exception on %s %s", request.method, request.path, exc_info=exc)
+        detail = "".join(traceback.format_exception(exc)) if self.debug else None
+        error = InternalServerError(debug_detail=detail)
+        return render_exception(error, request, self.debug, self.response_class)

@@ -1,0 +1,105 @@
+"""Path converters: werkzeug ``BaseConverter`` subclasses, so custom ones work unchanged.
+
+A converter is a regex for the text, ``to_python`` to turn it into a value (raising
+``ValidationError`` or ``ValueError`` makes the route a non-match, never a 500) and ``to_url``
+to turn a value back into text when building URLs.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from werkzeug.routing import (
+    AnyConverter,
+    BaseConverter,
+    FloatConverter,
+    IntegerConverter,
+    PathConverter,
+    UnicodeConverter,
+    UUIDConverter,
+    ValidationError,
+)
+
+__all__ = [
+    "DEFAULT_CONVERTERS",
+    "BaseConverter",
+    "DateTimeConverter",
+    "IntConverter",
+    "RegexConverter",
+    "ValidationError",
+    "is_greedy",
+]
+
+
+class IntConverter(IntegerConverter):
+    """werkzeug's ``int``, also taking Falcon's spelling ``int(num_digits, min=, max=)``."""
+
+    def __init__(
+        self,
+        map: Any,
+        fixed_digits: int = 0,
+        min: int | None = None,
+        max: int | None = None,
+        signed: bool = False,
+        num_digits: int | None = None,
+    ) -> None:
+        super().__init__(map, num_digits or fixed_digits, min, max, signed)
+
+
+class DateTimeConverter(BaseConverter):
+    """``dt("%Y-%m-%d")`` / ``datetime`` — a datetime parsed with a strptime format."""
+
+    def __init__(self, map: Any, format: str = "%Y-%m-%dT%H:%M:%S%z") -> None:
+        super().__init__(map)
+        self.format = format
+        # A format with "/" in it spans segments; so must the regex.
+        self.regex = ".+?" if "/" in format else "[^/]+"
+        self.part_isolating = "/" not in format
+
+    def to_python(self, value: str) -> datetime:
+        return datetime.strptime(value, self.format)
+
+    def to_url(self, value: Any) -> str:
+        text = value.strftime(self.format) if isinstance(value, datetime) else str(value)
+        return super().to_url(text)
+
+
+class RegexConverter(BaseConverter):
+    """``regex("[a-z]+")`` / ``re(...)`` — the well-known recipe, built in."""
+
+    def __init__(self, map: Any, pattern: str) -> None:
+        super().__init__(map)
+        re.compile(pattern)  # a bad pattern fails at registration, not at the first request
+        self.regex = pattern
+
+
+def is_greedy(converter: BaseConverter) -> bool:
+    """Whether the converter may match across ``/`` (a path tail rather than one segment).
+
+    werkzeug decides from the class (``part_isolating``); a regex set on the instance, as the
+    ``RegexConverter`` recipe does, is judged from the pattern itself, so ``regex(".*")``
+    matches ``a/b`` as its author meant.
+    """
+    if not converter.part_isolating:
+        return True
+    if "regex" in vars(converter):
+        pattern = converter.regex
+        return "/" in pattern or re.fullmatch(pattern, "/") is not None
+    return False
+
+
+DEFAULT_CONVERTERS: dict[str, type[BaseConverter]] = {
+    "default": UnicodeConverter,
+    "string": UnicodeConverter,
+    "int": IntConverter,
+    "float": FloatConverter,
+    "uuid": UUIDConverter,
+    "path": PathConverter,
+    "any": AnyConverter,
+    "dt": DateTimeConverter,
+    "datetime": DateTimeConverter,
+    "regex": RegexConverter,
+    "re": RegexConverter,
+}

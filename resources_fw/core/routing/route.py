@@ -1,0 +1,91 @@
+"""A registered route and the result of matching a request against the router."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+from urllib.parse import unquote
+
+from werkzeug.routing import BaseConverter
+
+from .template import Field, Template
+
+
+class BuildError(LookupError):
+    """A URL cannot be built: unknown route name, missing values, or a value that would not
+    match its own route."""
+
+
+@dataclass(eq=False)
+class Route:
+    """One template bound to a target for a set of methods.
+
+    ``target`` is whatever the front-end registered (a view function, a resource responder);
+    the core never calls it. ``automatic`` marks the OPTIONS route the router adds itself.
+    """
+
+    template: Template
+    target: Any
+    methods: frozenset[str]
+    name: str | None = None
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    strict_slashes: bool = True
+    converters: dict[str, BaseConverter] = field(default_factory=dict)
+    automatic: bool = False
+    #: Field names in path order: the router matches values by position.
+    names: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.names = tuple(f.name for f in self.template.fields)
+
+    @property
+    def rule(self) -> str:
+        """The template as the front-end wrote it."""
+        return self.template.source
+
+    def __repr__(self) -> str:
+        methods = ",".join(sorted(self.methods))
+        return f"<Route {self.template.source!r} {methods} name={self.name!r}>"
+
+    def can_build(self, values: Mapping[str, Any], method: str | None) -> bool:
+        if method is not None and method not in self.methods:
+            return False
+        for key, default in self.defaults.items():
+            if key in values and values[key] != default:
+                return False
+        return all(n in values or n in self.defaults for n in self.names)
+
+    def build_path(self, values: Mapping[str, Any]) -> str:
+        """The path for ``values`` (which must satisfy :meth:`can_build`)."""
+        out = []
+        for segment in self.template.segments:
+            text = []
+            for piece in segment:
+                if isinstance(piece, str):
+                    text.append(piece)
+                else:
+                    text.append(self._field_to_url(piece, values))
+            out.append("".join(text))
+        return "/" + "/".join(out)
+
+    def _field_to_url(self, piece: Field, values: Mapping[str, Any]) -> str:
+        value = values[piece.name] if piece.name in values else self.defaults[piece.name]
+        converter = self.converters[piece.name]
+        text = converter.to_url(value)
+        if re.fullmatch(converter.regex, unquote(text)) is None:
+            raise BuildError(
+                f"cannot build {self.template.source!r}: {piece.name}={value!r} becomes "
+                f"{text!r}, which the {piece.converter!r} converter would not match"
+            )
+        return text
+
+
+class Match(NamedTuple):
+    """What :meth:`Router.match` found: the route, its converted values, and every method the
+    path accepts (for ``Allow``)."""
+
+    route: Route
+    params: dict[str, Any]
+    allowed: tuple[str, ...]

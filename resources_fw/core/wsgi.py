@@ -1,0 +1,191 @@
+"""Turning a :class:`~.response.Response` into a PEP 3333 answer.
+
+Rules enforced here, for every front-end: the body's ``close()`` (and any ``call_on_close``
+callbacks) always run; HEAD, 1xx, 204 and 304 answers carry no body; Content-Length is set
+when the length is known; header values with control characters or non-latin-1 text are
+refused before anything reaches the server.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
+from types import TracebackType
+from typing import IO, TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from .response import Response
+
+WSGIEnvironment = dict[str, Any]
+
+
+class StartResponse(Protocol):
+    def __call__(
+        self,
+        status: str,
+        headers: list[tuple[str, str]],
+        exc_info: tuple[type[BaseException], BaseException, TracebackType] | None = ...,
+        /,
+    ) -> Callable[[bytes], object]: ...
+
+
+WSGIApp = Callable[[WSGIEnvironment, StartResponse], Iterable[bytes]]
+
+# CTLs other than HTAB; werkzeug's Headers only refuses CR and LF.
+_BAD_HEADER_CHARS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+_BLOCK = 64 * 1024
+
+
+class HeaderValueError(ValueError):
+    """A response header would be unsafe on the wire (header splitting, non-latin-1)."""
+
+
+class ClosingIterator:
+    """Iterate ``body`` (encoding text), then close it and run callbacks, each exactly once."""
+
+    def __init__(
+        self, body: Iterable[Any], callbacks: list[Callable[[], Any]], charset: str = "utf-8"
+    ) -> None:
+        self._body = body
+        self._iter: Iterator[Any] | None = None
+        self._callbacks = callbacks
+        self._charset = charset
+        self._closed = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self
+
+    def __next__(self) -> bytes:
+        if self._iter is None:
+            self._iter = iter(self._body)
+        chunk = next(self._iter)
+        return chunk.encode(self._charset) if isinstance(chunk, str) else bytes(chunk)
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        errors: list[Exception] = []
+        for func in [getattr(self._body, "close", None), *self._callbacks]:
+            if func is None:
+                continue
+            try:
+                func()
+            except Exception as exc:  # every callback runs even when one fails
+                errors.append(exc)
+        if len(errors) == 1:
+            raise errors[0]
+        if errors:
+            raise ExceptionGroup("errors while closing the response", errors)
+
+
+class _FileChunks:
+    def __init__(self, file: IO[bytes], block: int = _BLOCK) -> None:
+        self.file = file
+        self.block = block
+
+    def __iter__(self) -> Iterator[bytes]:
+        while chunk := self.file.read(self.block):
+            yield chunk
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def _file_length(file: IO[bytes]) -> int | None:
+    try:
+        st = os.fstat(file.fileno())
+        return max(st.st_size - file.tell(), 0)
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def _is_latin1(text: str) -> bool:
+    if text.isascii():
+        return True
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _chunks(
+    response: Response, environ: WSGIEnvironment
+) -> tuple[Iterable[bytes], int | None, bool]:
+    """The body as WSGI chunks, its length if known, and whether it is a user iterable
+    (which may hold text and must be closed)."""
+    body = response.body
+    if type(body) is str:
+        data = body.encode(response.charset)
+        return (data,), len(data), False
+    if isinstance(body, bytes):
+        return (body,), len(body), False
+    if body is None:
+        return (), 0, False
+    if isinstance(body, str):
+        data = body.encode(response.charset)
+        return (data,), len(data), False
+    if hasattr(body, "read"):
+        wrapper = environ.get("wsgi.file_wrapper")
+        chunks = wrapper(body, _BLOCK) if wrapper else _FileChunks(body)  # type: ignore[arg-type]
+        return chunks, _file_length(body), False  # type: ignore[arg-type]
+    return body, None, True  # type: ignore[return-value]
+
+
+def _headers(response: Response, length: int | None) -> list[tuple[str, str]]:
+    """The header list to send: checked, with Content-Length and Content-Type filled in."""
+    header_list = response.headers.to_wsgi_list()
+    has_type = has_length = False
+    for name, value in header_list:
+        lower = name.lower()
+        if lower == "content-type":
+            has_type = True
+        elif lower == "content-length":
+            has_length = True
+        if _BAD_HEADER_CHARS.search(value) or not _is_latin1(value):
+            raise HeaderValueError(
+                f"response header {name!r} has a control character or non-latin-1 text"
+            )
+    code = response.status_code
+    if code < 200 or code == 204 or code == 304:
+        drop = ("transfer-encoding",) if code == 304 else ("transfer-encoding", "content-length")
+        return [(k, v) for k, v in header_list if k.lower() not in drop]
+    if not has_length and length is not None:
+        header_list.append(("Content-Length", str(length)))
+    if not has_type and response.default_content_type:
+        header_list.append(("Content-Type", response.default_content_type))
+    return header_list
+
+
+def serve(
+    response: Response,
+    environ: WSGIEnvironment,
+    start_response: StartResponse,
+    head: bool | None = None,
+) -> Iterable[bytes]:
+    """Start ``response`` and return its body iterable, following this module's rules."""
+    if head is None:
+        head = environ.get("REQUEST_METHOD") == "HEAD"
+    chunks, length, raw = _chunks(response, environ)
+    try:
+        header_list = _headers(response, length)
+    except HeaderValueError:
+        _close_quietly(chunks)
+        raise
+    start_response(response.status, header_list)
+    code = response.status_code
+    if head or code < 200 or code == 204 or code == 304:
+        if raw or response._on_close or hasattr(chunks, "close"):
+            ClosingIterator(chunks, response._on_close).close()
+        return ()
+    if raw or response._on_close:
+        return ClosingIterator(chunks, response._on_close, response.charset)
+    return chunks
+
+
+def _close_quietly(chunks: Iterable[bytes]) -> None:
+    close = getattr(chunks, "close", None)
+    if close is not None:
+        close()
