@@ -86,7 +86,8 @@ def is_greedy(converter: BaseConverter) -> bool:
         return True
     if "regex" in vars(converter):
         pattern = converter.regex
-        return "/" in pattern or re.fullmatch(pattern, "/") is not None
+        # A literal "/" outside the ubiquitous "[^/]", or a pattern that matches "/" itself.
+        return "/" in pattern.replace("[^/]", "") or re.fullmatch(pattern, "/") is not None
     return False
 
 

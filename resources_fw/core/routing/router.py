@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, cast
 from urllib.parse import quote, urlencode
 
-from werkzeug.routing import BaseConverter, Map, ValidationError
+from werkzeug.routing import BaseConverter, Map, UnicodeConverter, ValidationError
 
 from ..errors import HTTPRedirect, MethodNotAllowed, NotFound
 from .converters import DEFAULT_CONVERTERS, IntConverter, is_greedy
@@ -144,8 +144,13 @@ def _segment_regex(segment: Segment, converters: list[BaseConverter]) -> str:
     return "".join(out)
 
 
-def _static_chars(segments: Iterable[Segment]) -> int:
-    return sum(len(p) for seg in segments for p in seg if isinstance(p, str))
+def _rank(segments: Iterable[Segment], converters: list[BaseConverter]) -> tuple[int, int, int]:
+    """Priority among siblings: more static text first, then lighter converters (werkzeug's
+    ``weight``: int 50 before string 100 before path 200), then, at equal weight, specific
+    converters before the catch-all string."""
+    static = sum(len(p) for seg in segments for p in seg if isinstance(p, str))
+    catch_all = sum(type(c) is UnicodeConverter for c in converters)
+    return -static, sum(c.weight for c in converters), catch_all
 
 
 class Router:
@@ -269,11 +274,7 @@ class Router:
                 key = Template("", rest).shape()
                 tail = next((t for t in node.tails if t.key == key), None)
                 if tail is None:
-                    rank = (
-                        -_static_chars(rest),
-                        sum(c.weight for c in tail_convs),
-                        len(node.tails),
-                    )
+                    rank = (*_rank(rest, tail_convs), len(node.tails))
                     tail = _Tail(key, rest, tail_convs, rank)
                     node.tails.append(tail)
                     node.tails.sort(key=lambda t: t.rank)
@@ -283,7 +284,7 @@ class Router:
             key = Template("", (seg,)).shape()
             child = next((d for d in node.dynamic if d.key == key), None)
             if child is None:
-                rank = (-_static_chars([seg]), sum(c.weight for c in seg_convs), len(node.dynamic))
+                rank = (*_rank((seg,), seg_convs), len(node.dynamic))
                 child = _Dynamic(key, seg, seg_convs, rank)
                 node.dynamic.append(child)
                 node.dynamic.sort(key=lambda d: d.rank)
@@ -332,7 +333,17 @@ class Router:
         route = leaf.by_method.get(method)
         if route is None:
             return self._other_shape(path, method)
+        if route.automatic:
+            return Match(route, self._params(route, values), self._all_allowed(path))
         return Match(route, self._params(route, values), leaf.allowed)
+
+    def _all_allowed(self, path: str) -> tuple[str, ...]:
+        """Every method any route accepts for ``path`` (for automatic OPTIONS)."""
+        parts = path[1:].split("/")
+        allowed: set[str] = set()
+        for leaf, _ in _walk_all(self._root, parts, 0, len(parts), []):
+            allowed.update(leaf.allowed)
+        return tuple(sorted(allowed))
 
     def _other_shape(self, path: str, method: str) -> Match:
         """The first matching shape lacks ``method``: a lower-priority one may have it.
