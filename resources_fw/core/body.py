@@ -10,6 +10,7 @@ every reader, never a truncated read.
 from __future__ import annotations
 
 import io
+import sys
 from typing import IO, Any
 
 from werkzeug.wsgi import LimitedStream
@@ -80,9 +81,10 @@ def open_body(environ: WSGIEnvironment, max_content_length: int | None) -> IO[by
             return io.BytesIO()
         return _ExactBody(stream, length)  # type: ignore[return-value]
     if environ.get("wsgi.input_terminated"):
-        if max_content_length is None:
-            return stream
-        return _CappedBody(stream, max_content_length)  # type: ignore[return-value]
+        # Even without a limit, wrap: PEP 3333 only promises read(size), and the wrapper turns
+        # read() into sized reads.
+        cap = sys.maxsize - 1 if max_content_length is None else max_content_length
+        return _CappedBody(stream, cap)  # type: ignore[return-value]
     if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
         raise LengthRequired(
             description="This server cannot read a chunked request body; send Content-Length."

@@ -70,6 +70,9 @@ class Kernel:
             if self.propagate_exceptions:
                 raise
             response = self.handle_unexpected(exc, request)
+        if "files" in request.__dict__:
+            # Uploaded files may be spooled to disk: close them once the response is sent.
+            response.call_on_close(request.close)
         try:
             return serve(response, environ, start_response, request.method == "HEAD")
         except Exception as exc:  # e.g. an unsafe header: nothing was sent yet

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -12,8 +13,30 @@ if TYPE_CHECKING:
     from .request import Request
 
 
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+# A \uD800-\uDFFF escape: only then can the decoded text hold a lone surrogate.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _strict_loads(data: str | bytes) -> Any:
+    """The stdlib decoder made strict: UTF-8 only (a leading BOM is ignored, as RFC 8259
+    allows), no NaN / Infinity, no lone surrogates."""
+    if isinstance(data, bytes):
+        data = data.decode("utf-8-sig")  # UnicodeDecodeError is a ValueError: a 400
+    value = json.loads(data, parse_constant=_reject_constant)
+    if _SURROGATE_ESCAPE.search(data):
+        # Paired escapes decode to one character; a lone one survives and cannot be encoded.
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    return value
+
+
 class JSONCodec:
     """JSON ``loads``/``dumps`` with the stdlib by default; plug in a faster pair if you like.
+
+    The default decoder refuses ``NaN`` and ``Infinity``, which are not JSON (RFC 8259).
 
     Whatever the decoder raises for bad input, including ``RecursionError`` for absurdly
     deep nesting, comes out as ``ValueError``, which the request turns into a 400.
@@ -21,7 +44,7 @@ class JSONCodec:
 
     def __init__(
         self,
-        loads: Callable[[str | bytes], Any] = json.loads,
+        loads: Callable[[str | bytes], Any] = _strict_loads,
         dumps: Callable[[Any], str | bytes] | None = None,
     ) -> None:
         self._loads = loads

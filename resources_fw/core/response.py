@@ -7,6 +7,7 @@ and leaves the work (encoding, Content-Length, default Content-Type) to serializ
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from http import HTTPStatus
@@ -16,6 +17,7 @@ from werkzeug.datastructures import Headers
 from werkzeug.http import dump_cookie, parse_options_header
 
 from .errors import status_line
+from .lazy import lazy
 
 if TYPE_CHECKING:
     from .wsgi import StartResponse, WSGIEnvironment
@@ -24,14 +26,25 @@ Body: TypeAlias = bytes | str | Iterable[bytes] | Iterable[str] | IO[bytes] | No
 Status: TypeAlias = int | HTTPStatus | str
 
 
+_BAD_REASON = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+# Characters that would end or split a cookie attribute (werkzeug quotes values, not these).
+_BAD_COOKIE_ATTR = re.compile(r"[;,\s\x00-\x1f\x7f]")
+
+
 def parse_status(status: Status) -> tuple[int, str | None]:
     """``201``, ``HTTPStatus.CREATED``, ``"201"`` or ``"201 Created"`` -> (code, reason)."""
     if isinstance(status, int):
-        return int(status), None
-    code, _, reason = str(status).strip().partition(" ")
-    if not (code.isascii() and code.isdigit() and len(code) == 3):
-        raise ValueError(f"{status!r} is not an HTTP status")
-    return int(code), reason.strip() or None
+        code, reason = int(status), None
+    else:
+        text, _, reason_text = str(status).strip().partition(" ")
+        if not (text.isascii() and text.isdigit() and len(text) == 3):
+            raise ValueError(f"{status!r} is not an HTTP status")
+        code, reason = int(text), reason_text.strip() or None
+    if not 100 <= code <= 999:
+        raise ValueError(f"{status!r} is not an HTTP status (100-999)")
+    if reason is not None and _BAD_REASON.search(reason):
+        raise ValueError(f"{status!r}: the reason phrase has a control character")
+    return code, reason
 
 
 def _content_type(mimetype: str | None, charset: str) -> str | None:
@@ -63,12 +76,13 @@ class Response:
         content_type: str | None = None,
     ) -> None:
         self.body: Body = body
-        if type(status) is int:
+        if type(status) is int and 100 <= status <= 999:
             self.status_code = status
             self.reason: str | None = None
         else:
             self.status_code, self.reason = parse_status(status)
-        self.headers = Headers(headers) if headers else Headers()
+        if headers:
+            self.headers = Headers(headers)
         if content_type is not None:
             self.headers["Content-Type"] = content_type
         self._on_close: list[Callable[[], Any]] = []
@@ -77,6 +91,11 @@ class Response:
         return f"<{type(self).__name__} [{self.status}]>"
 
     # -- status -------------------------------------------------------------------------
+
+    @lazy
+    def headers(self) -> Headers:
+        """The response headers (werkzeug ``Headers``), created on first use."""
+        return Headers()
 
     #: ``default_mimetype`` with its charset, computed once per class.
     default_content_type: str | None = "text/plain; charset=utf-8"
@@ -192,7 +211,10 @@ class Response:
         samesite: str | None = None,
         partitioned: bool = False,
     ) -> None:
-        """Add a ``Set-Cookie`` header (werkzeug's ``dump_cookie`` quotes and validates)."""
+        """Add a ``Set-Cookie`` header (werkzeug's ``dump_cookie`` quotes the value and the
+        path; the domain is checked here so it cannot smuggle in attributes)."""
+        if domain is not None and _BAD_COOKIE_ATTR.search(domain):
+            raise ValueError(f"cookie domain {domain!r} contains ';', ',' or white space")
         self.headers.add(
             "Set-Cookie",
             dump_cookie(

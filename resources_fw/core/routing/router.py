@@ -335,7 +335,9 @@ class Router:
             return self._other_shape(path, method)
         if route.automatic:
             return Match(route, self._params(route, values), self._all_allowed(path))
-        return Match(route, self._params(route, values), leaf.allowed)
+        if values or route.defaults:
+            return Match(route, self._params(route, values), leaf.allowed)
+        return Match(route, {}, leaf.allowed)
 
     def _all_allowed(self, path: str) -> tuple[str, ...]:
         """Every method any route accepts for ``path`` (for automatic OPTIONS)."""
