@@ -16,6 +16,7 @@ from .errors import NotFound as NotFound
 from .errors import UnprocessableContent as UnprocessableContent
 from .errors import UnsupportedMediaType as UnsupportedMediaType
 from .errors import from_werkzeug as from_werkzeug
+from .kernel import Guard as Guard
 from .kernel import Kernel as Kernel
 from .limits import DEFAULT_LIMITS as DEFAULT_LIMITS
 from .limits import Limits as Limits
@@ -33,4 +34,8 @@ from .routing import RouteConflictError as RouteConflictError
 from .routing import Router as Router
 from .routing import TemplateError as TemplateError
 from .routing import ValidationError as ValidationError
+from .security import Forbidden as Forbidden
+from .security import check_cross_site as check_cross_site
+from .security import check_host as check_host
+from .security import safe_redirect_target as safe_redirect_target
 from .wsgi import serve as serve

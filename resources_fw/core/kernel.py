@@ -27,6 +27,7 @@ from .wsgi import StartResponse, WSGIEnvironment, serve
 logger = logging.getLogger("resources_fw")
 
 Dispatch = Callable[[Request], Response]
+Guard = Callable[[Request], None]
 
 
 class Kernel:
@@ -48,6 +49,7 @@ class Kernel:
         decoders: MediaDecoders | None = None,
         debug: bool = False,
         propagate_exceptions: bool = False,
+        guards: Iterable[Guard] = (),
     ) -> None:
         self.router = router if router is not None else Router()
         self.dispatch: Dispatch = dispatch or self.route_and_call
@@ -57,10 +59,16 @@ class Kernel:
         self.decoders = decoders or MediaDecoders()
         self.debug = debug
         self.propagate_exceptions = propagate_exceptions
+        #: Checks run on every request before dispatch (trusted hosts, cross-site
+        #: protection...): each returns nothing or raises an HTTP error.
+        self.guards: list[Guard] = list(guards)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         request = self.request_class(environ, self.limits, self.decoders)
         try:
+            if self.guards:
+                for guard in self.guards:
+                    guard(request)
             response = self.dispatch(request)
         except HTTPException as exc:
             response = self.render_exception(exc, request)
