@@ -21,12 +21,18 @@ def _reject_constant(name: str) -> Any:
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+_BOM = b"\xef\xbb\xbf"
+
+
 def _strict_loads(data: str | bytes) -> Any:
     """The stdlib decoder made strict: UTF-8 only (a leading BOM is ignored, as RFC 8259
     allows), no NaN / Infinity, no lone surrogates."""
     if isinstance(data, bytes):
-        data = data.decode("utf-8-sig")  # UnicodeDecodeError is a ValueError: a 400
-    value = json.loads(data, parse_constant=_reject_constant)
+        if data.startswith(_BOM):
+            data = data[3:]
+        data = data.decode("utf-8")  # UnicodeDecodeError is a ValueError: a 400
+    value = _DECODER.decode(data)
     if _SURROGATE_ESCAPE.search(data):
         # Paired escapes decode to one character; a lone one survives and cannot be encoded.
         json.dumps(value, ensure_ascii=False).encode("utf-8")
