@@ -162,7 +162,10 @@ class Request(WerkzeugRequest):
         filename: str | None = None,
         content_length: int | None = None,
     ) -> IO[bytes]:
-        return SpooledTemporaryFile(max_size=self.limits.spool_threshold, mode="rb+")
+        # Owned by request.files (closed after the response) or by _close_spooled.
+        stream = SpooledTemporaryFile(max_size=self.limits.spool_threshold, mode="rb+")  # noqa: SIM115
+        self.__dict__.setdefault("_spooled", []).append(stream)
+        return stream
 
     def make_form_data_parser(self) -> FormDataParser:
         parser = super().make_form_data_parser()
@@ -173,9 +176,18 @@ class Request(WerkzeugRequest):
         try:
             super()._load_form_data()
         except ValueError as exc:
+            self._close_spooled()
             raise BadRequest(
                 description="The form body is malformed.", debug_detail=str(exc)
             ) from exc
+        except BaseException:
+            self._close_spooled()  # e.g. 413 after some parts were spooled
+            raise
+
+    def _close_spooled(self) -> None:
+        """Close the upload files of a parse that failed: nobody else holds them."""
+        for stream in self.__dict__.pop("_spooled", ()):
+            stream.close()
 
     def on_json_loading_failed(self, e: ValueError | None) -> Any:
         if e is None:
