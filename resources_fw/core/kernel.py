@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 
 from werkzeug.exceptions import HTTPException as WerkzeugHTTPException
 
-from .errors import HTTPException, InternalServerError, from_werkzeug
+from .errors import HTTPException, HTTPRedirect, InternalServerError, from_werkzeug
 from .limits import DEFAULT_LIMITS, Limits
 from .media import MediaDecoders
 from .rendering import render_exception
@@ -92,10 +92,20 @@ class Kernel:
 
     def match(self, request: Request) -> Match:
         """Route ``request`` (raising 404/405/redirect errors); records the route on it."""
-        match = self.router.match(request.path, request.method)
+        try:
+            match = self.router.match(request.path, request.method)
+        except HTTPRedirect as redirect:
+            raise self.full_redirect(request, redirect) from None
         request.route = match.route
         request.route_params = match.params
         return match
+
+    @staticmethod
+    def full_redirect(request: Request, redirect: HTTPRedirect) -> HTTPRedirect:
+        """The router's redirect with the mount point and the query string put back."""
+        query = request.environ.get("QUERY_STRING")
+        location = request.root_path + redirect.location + (f"?{query}" if query else "")
+        return HTTPRedirect(location, redirect.status)
 
     def route_and_call(self, request: Request) -> Response:
         match = self.match(request)

@@ -254,6 +254,20 @@ def test_bad_converter_arguments_are_reported(router: Router) -> None:
         router.add("/u/<int(nope=1):x>", "t")
 
 
+def test_converter_argument_types_are_checked_at_registration(router: Router) -> None:
+    with pytest.raises(TemplateError, match="min='a' must be a number"):
+        router.add("/x/<int(min='a'):id>", "t")
+    with pytest.raises(TemplateError, match="max='z' must be a number"):
+        router.add("/x/<float(max='z'):v>", "t")
+
+
+def test_negative_bounds(router: Router) -> None:
+    router.add("/t/<int(min=-90, max=90, signed=True):t>", "t")
+    assert target_of(router, "/t/-90") == ("t", {"t": -90})
+    with pytest.raises(NotFound):
+        router.match("/t/-91", "GET")
+
+
 def test_route_needs_methods(router: Router) -> None:
     with pytest.raises(ValueError, match="has no methods"):
         router.add("/x", "x", [])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from resources_fw.core.routing import Field, TemplateError, parse_template
@@ -34,6 +36,12 @@ def test_fields_carry_converter_and_arguments() -> None:
     )
 
 
+def test_converter_arguments_are_literals_read_not_evaluated() -> None:
+    t = parse_template("/t/{t:int(min=-90, max=90)}/{c:any(red, 'dark blue')}", "falcon")
+    assert t.fields[0].kwargs == (("min", -90), ("max", 90))
+    assert t.fields[1].args == ("red", "dark blue")
+
+
 def test_segments_split_on_slashes_but_not_inside_arguments() -> None:
     t = parse_template('/d/{when:dt("%Y/%m/%d")}/x', "falcon")
     assert len(t.segments) == 3
@@ -62,10 +70,11 @@ def test_shape_ignores_field_names() -> None:
         ("/u/<a><b>", "werkzeug", "touch"),
         ("/u/{id:int(}", "falcon", "cannot read converter"),
         ('/u/<int("x):id>', "werkzeug", "never closed"),
-        ('/u/<re("x" "y"):id>', "werkzeug", "Cannot parse converter argument"),
+        ("/u/<int(1 2):id>", "werkzeug", "cannot parse the arguments of 'int(1 2)'"),
+        ("/u/<int(min=1+1):id>", "werkzeug", "'1 + 1' is not a literal"),
     ],
 )
 def test_bad_templates_are_rejected_with_a_reason(template: str, syntax: str, message: str) -> None:
-    with pytest.raises(TemplateError, match=message.replace("(", r"\(")) as info:
+    with pytest.raises(TemplateError, match=re.escape(message)) as info:
         parse_template(template, syntax)  # type: ignore[arg-type]
     assert template in str(info.value)

@@ -45,7 +45,27 @@ class IntConverter(IntegerConverter):
         signed: bool = False,
         num_digits: int | None = None,
     ) -> None:
+        _check_numbers(
+            "int", int, fixed_digits=fixed_digits, num_digits=num_digits, min=min, max=max
+        )
         super().__init__(map, num_digits or fixed_digits, min, max, signed)
+
+
+class NumberFloatConverter(FloatConverter):
+    """werkzeug's ``float`` with its bounds checked when the route is registered."""
+
+    def __init__(
+        self, map: Any, min: float | None = None, max: float | None = None, signed: bool = False
+    ) -> None:
+        _check_numbers("float", (int, float), min=min, max=max)
+        super().__init__(map, min, max, signed)
+
+
+def _check_numbers(converter: str, kind: type | tuple[type, ...], **values: Any) -> None:
+    # A wrong type here would only fail at the first request, as a 500.
+    for name, value in values.items():
+        if value is not None and (isinstance(value, bool) or not isinstance(value, kind)):
+            raise TypeError(f"{converter}() argument {name}={value!r} must be a number")
 
 
 class DateTimeConverter(BaseConverter):
@@ -95,7 +115,7 @@ DEFAULT_CONVERTERS: dict[str, type[BaseConverter]] = {
     "default": UnicodeConverter,
     "string": UnicodeConverter,
     "int": IntConverter,
-    "float": FloatConverter,
+    "float": NumberFloatConverter,
     "uuid": UUIDConverter,
     "path": PathConverter,
     "any": AnyConverter,

@@ -7,12 +7,11 @@ never sees the syntax a front-end used.
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any, Literal
-
-from werkzeug.routing.rules import parse_converter_args
 
 Syntax = Literal["falcon", "werkzeug"]
 
@@ -151,5 +150,38 @@ def _parse_field(source: str, body: str, syntax: Syntax) -> Field:
         try:
             args, kwargs = parse_converter_args(m.group("args"))
         except ValueError as exc:
-            raise TemplateError(f"route template {source!r}: {exc}") from None
+            raise TemplateError(
+                f"route template {source!r}: cannot parse the arguments of {conv!r}: {exc}"
+            ) from None
     return Field(name, m.group("name"), args, tuple(kwargs.items()))
+
+
+def parse_converter_args(text: str) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """``3, min=-1, fmt="%Y"`` -> ``((3,), {"min": -1, "fmt": "%Y"})``.
+
+    Python's own parser reads the argument list (never evaluating it): each argument must be
+    a literal (numbers, negative ones too, strings, True/False/None), or a bare word, taken
+    as a string as werkzeug does (``any(red, green)``).
+    """
+    try:
+        call = ast.parse(f"f({text})", mode="eval").body
+    except SyntaxError as exc:
+        raise ValueError(exc.msg) from None
+    if not isinstance(call, ast.Call):
+        raise ValueError("not an argument list")
+    args = tuple(_literal(node) for node in call.args)
+    kwargs: dict[str, Any] = {}
+    for keyword in call.keywords:
+        if keyword.arg is None:
+            raise ValueError("'**' is not allowed")
+        kwargs[keyword.arg] = _literal(keyword.value)
+    return args, kwargs
+
+
+def _literal(node: ast.expr) -> Any:
+    if isinstance(node, ast.Name):
+        return node.id
+    try:
+        return ast.literal_eval(node)
+    except ValueError:
+        raise ValueError(f"{ast.unparse(node)!r} is not a literal") from None
