@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import Callable, Iterable
+from urllib.parse import quote
 
 from werkzeug.exceptions import HTTPException as WerkzeugHTTPException
 
@@ -25,6 +26,9 @@ from .routing import Match, Router
 from .wsgi import StartResponse, WSGIEnvironment, serve
 
 logger = logging.getLogger("resources_fw")
+
+# RFC 3986 pchar plus "/": what may stay unescaped in a path.
+_URI_PATH_SAFE = "/!$&'()*+,;=:@-._~"
 
 Dispatch = Callable[[Request], Response]
 Guard = Callable[[Request], None]
@@ -65,19 +69,7 @@ class Kernel:
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         request = self.request_class(environ, self.limits, self.decoders)
-        try:
-            if self.guards:
-                for guard in self.guards:
-                    guard(request)
-            response = self.dispatch(request)
-        except HTTPException as exc:
-            response = self.render_exception(exc, request)
-        except WerkzeugHTTPException as exc:
-            response = self.render_exception(from_werkzeug(exc), request)
-        except Exception as exc:
-            if self.propagate_exceptions:
-                raise
-            response = self.handle_unexpected(exc, request)
+        response = self._respond(request)
         if "files" in request.__dict__:
             # Uploaded files may be spooled to disk: close them once the response is sent.
             response.call_on_close(request.close)
@@ -87,6 +79,24 @@ class Kernel:
             if self.propagate_exceptions:
                 raise
             return serve(self.handle_unexpected(exc, request), environ, start_response)
+
+    def _respond(self, request: Request) -> Response:
+        """Dispatch; any exception becomes a response, including one raised while rendering
+        an HTTP error (e.g. a redirect whose Location holds a newline)."""
+        try:
+            try:
+                if self.guards:
+                    for guard in self.guards:
+                        guard(request)
+                return self.dispatch(request)
+            except HTTPException as exc:
+                return self.render_exception(exc, request)
+            except WerkzeugHTTPException as exc:
+                return self.render_exception(from_werkzeug(exc), request)
+        except Exception as exc:
+            if self.propagate_exceptions:
+                raise
+            return self.handle_unexpected(exc, request)
 
     # -- the steps a front-end composes ---------------------------------------------------
 
@@ -104,7 +114,10 @@ class Kernel:
     def full_redirect(request: Request, redirect: HTTPRedirect) -> HTTPRedirect:
         """The router's redirect with the mount point and the query string put back."""
         query = request.environ.get("QUERY_STRING")
-        location = request.root_path + redirect.location + (f"?{query}" if query else "")
+        # The path is decoded text; a Location header carries a URI (ASCII, %-escaped).
+        location = quote(request.root_path + redirect.location, safe=_URI_PATH_SAFE)
+        if query:
+            location += "?" + quote(query.encode("latin-1"), safe=_URI_PATH_SAFE + "?%")
         return HTTPRedirect(location, redirect.status)
 
     def route_and_call(self, request: Request) -> Response:

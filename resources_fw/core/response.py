@@ -27,6 +27,8 @@ Status: TypeAlias = int | HTTPStatus | str
 
 
 _BAD_REASON = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+# RFC 6265 cookie-name: an RFC 9110 token.
+_COOKIE_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 # Characters that would end or split a cookie attribute (werkzeug quotes values, not these).
 _BAD_COOKIE_ATTR = re.compile(r"[;,\s\x00-\x1f\x7f]")
 
@@ -151,8 +153,10 @@ class Response:
         body = self.body
         if body is None:
             return 0
-        if isinstance(body, bytes):
+        if isinstance(body, bytes | bytearray):
             return len(body)
+        if isinstance(body, memoryview):
+            return body.nbytes
         if isinstance(body, str):
             return len(body.encode(self.charset))
         return None
@@ -166,6 +170,8 @@ class Response:
             data = b""
         elif isinstance(body, bytes):
             data = body
+        elif isinstance(body, bytearray | memoryview):
+            data = bytes(body)
         elif isinstance(body, str):
             data = body.encode(self.charset)
         else:
@@ -213,6 +219,10 @@ class Response:
     ) -> None:
         """Add a ``Set-Cookie`` header (werkzeug's ``dump_cookie`` quotes the value and the
         path; the domain is checked here so it cannot smuggle in attributes)."""
+        if not _COOKIE_NAME.fullmatch(key):
+            raise ValueError(
+                f"cookie name {key!r} is not a token (letters, digits, !#$%&'*+-.^_`|~)"
+            )
         if domain is not None and _BAD_COOKIE_ATTR.search(domain):
             raise ValueError(f"cookie domain {domain!r} contains ';', ',' or white space")
         self.headers.add(

@@ -8,6 +8,7 @@ refused before anything reaches the server.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from .response import Response
 
 WSGIEnvironment = dict[str, Any]
+logger = logging.getLogger("resources_fw")
 
 
 class StartResponse(Protocol):
@@ -77,6 +79,8 @@ class ClosingIterator:
             try:
                 func()
             except Exception as exc:  # every callback runs even when one fails
+                # The server may only print what close() raises; our log gets it too.
+                logger.error("Error while closing the response", exc_info=exc)
                 errors.append(exc)
         if len(errors) == 1:
             raise errors[0]
@@ -128,6 +132,9 @@ def _chunks(
         return (body,), len(body), False
     if body is None:
         return (), 0, False
+    if isinstance(body, bytearray | memoryview):
+        data = bytes(body)  # iterating one would yield ints
+        return (data,), len(data), False
     if isinstance(body, str):
         data = body.encode(response.charset)
         return (data,), len(data), False
@@ -206,9 +213,12 @@ def serve(
     code = response.status_code
     on_close = response._on_close
     if head or code < 200 or code == 204 or code == 304:
-        if raw or on_close or hasattr(chunks, "close"):
-            ClosingIterator(chunks, on_close).close()
-        return ()
+        # Nothing to send, but the body is closed and the callbacks run when the server
+        # closes, as for any response: a failure there must not follow start_response.
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            return ClosingIterator((), [close, *on_close])
+        return ClosingIterator((), on_close) if on_close else ()
     if raw or on_close:
         return ClosingIterator(chunks, on_close, response.charset)
     return chunks
