@@ -14,12 +14,12 @@ from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import unquote_plus
 
 import werkzeug.urls  # noqa: F401 - registers the "werkzeug.url_quote" codec error handler
-from werkzeug.datastructures import EnvironHeaders, Headers, MultiDict
+from werkzeug.datastructures import EnvironHeaders, Headers, ImmutableMultiDict
 from werkzeug.formparser import FormDataParser
 from werkzeug.wrappers import Request as WerkzeugRequest
 
 from .body import open_body
-from .errors import BadRequest, UnsupportedMediaType
+from .errors import BadRequest, ContentTooLarge, UnsupportedMediaType
 from .lazy import lazy
 from .limits import DEFAULT_LIMITS, Limits
 from .media import JSONCodec, MediaDecoders
@@ -32,18 +32,26 @@ WSGIEnvironment = dict[str, Any]
 _DEFAULT_DECODERS = MediaDecoders()
 
 
-def parse_query(query: str) -> MultiDict[str, str]:
-    """``a=1&b=x+y&a=2`` -> ``MultiDict([("a", "1"), ("b", "x y"), ("a", "2")])``, decoded as
-    werkzeug does (blank values kept; bytes that are not UTF-8 stay percent-encoded) at a
-    third of the cost: only pairs holding ``%`` or ``+`` are unquoted, and the lists are
-    grouped in a plain dict before the ``MultiDict`` is made."""
-    result: MultiDict[str, str] = MultiDict()
-    if not query:
-        return result
+def parse_query(query: str) -> ImmutableMultiDict[str, str]:
+    """A WSGI ``QUERY_STRING`` (latin-1 text) as werkzeug's ``ImmutableMultiDict``.
+
+    Decoded as werkzeug does (blank values kept; escapes of bytes that are not UTF-8 stay
+    percent-encoded), except that raw invalid UTF-8 becomes U+FFFD instead of a 500.
+    """
     if not query.isascii():
         query = _decode(query)
+    return parse_pairs(query)
+
+
+def parse_pairs(text: str) -> ImmutableMultiDict[str, str]:
+    """``a=1&b=x+y&a=2`` (already decoded text) -> ``ImmutableMultiDict``, at a third of the
+    stdlib's cost: only pairs holding ``%`` or ``+`` are unquoted, and values are grouped in a
+    plain dict before the multidict is made."""
+    result: ImmutableMultiDict[str, str] = ImmutableMultiDict()
+    if not text:
+        return result
     grouped: dict[str, list[str]] = {}
-    for item in query.split("&"):
+    for item in text.split("&"):
         if not item:
             continue
         key, _, value = item.partition("=")
@@ -130,7 +138,7 @@ class Request(WerkzeugRequest):
         return str(addr) if addr is not None else None
 
     @lazy
-    def args(self) -> MultiDict[str, str]:
+    def args(self) -> ImmutableMultiDict[str, str]:
         """The query string as a ``MultiDict``, parsed on first use."""
         return parse_query(self.environ.get("QUERY_STRING", ""))
 
@@ -173,6 +181,11 @@ class Request(WerkzeugRequest):
         return parser
 
     def _load_form_data(self) -> None:
+        if "form" in self.__dict__:
+            return
+        if self.mimetype == "application/x-www-form-urlencoded":
+            self._load_urlencoded()
+            return
         try:
             super()._load_form_data()
         except ValueError as exc:
@@ -183,6 +196,35 @@ class Request(WerkzeugRequest):
         except BaseException:
             self._close_spooled()  # e.g. 413 after some parts were spooled
             raise
+
+    def _load_urlencoded(self) -> None:
+        """Parse a urlencoded body ourselves: werkzeug (since 3.1.9) no longer bounds it by
+        ``max_form_memory_size``, and we promise a 413 past that limit."""
+        stream = self._get_stream_for_parsing()  # 413 first for max_content_length
+        limit = self.max_form_memory_size
+        if limit is not None and (self.content_length or 0) > limit:
+            raise ContentTooLarge(
+                description=f"The form body is larger than the limit of {limit} bytes."
+            )
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := stream.read(64 * 1024):
+            chunks.append(chunk)
+            size += len(chunk)
+            if limit is not None and size > limit:
+                raise ContentTooLarge(
+                    description=f"The form body is larger than the limit of {limit} bytes."
+                )
+        try:
+            text = b"".join(chunks).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            # Unlike a URL, a form body is data: altering it silently would lose some.
+            raise BadRequest(
+                description="The form body is not valid UTF-8.", debug_detail=str(exc)
+            ) from exc
+        d = self.__dict__
+        d["form"] = parse_pairs(text)
+        d["files"] = ImmutableMultiDict()
 
     def _close_spooled(self) -> None:
         """Close the upload files of a parse that failed: nobody else holds them."""
