@@ -1,0 +1,1 @@
+"""Comparisons: the benchmark harness (:mod:`compare.bench`) and, later, side-by-side apps."""
