@@ -69,7 +69,21 @@ class Kernel:
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         request = self.request_class(environ, self.limits, self.decoders)
-        response = self._respond(request)
+        try:
+            try:
+                if self.guards:
+                    for guard in self.guards:
+                        guard(request)
+                response = self.dispatch(request)
+            except HTTPException as exc:
+                response = self.render_exception(exc, request)
+            except WerkzeugHTTPException as exc:
+                response = self.render_exception(from_werkzeug(exc), request)
+        except Exception as exc:
+            # Also what fails while rendering an HTTP error (a Location with a newline...).
+            if self.propagate_exceptions:
+                raise
+            response = self.handle_unexpected(exc, request)
         if "files" in request.__dict__:
             # Uploaded files may be spooled to disk: close them once the response is sent.
             response.call_on_close(request.close)
@@ -79,24 +93,6 @@ class Kernel:
             if self.propagate_exceptions:
                 raise
             return serve(self.handle_unexpected(exc, request), environ, start_response)
-
-    def _respond(self, request: Request) -> Response:
-        """Dispatch; any exception becomes a response, including one raised while rendering
-        an HTTP error (e.g. a redirect whose Location holds a newline)."""
-        try:
-            try:
-                if self.guards:
-                    for guard in self.guards:
-                        guard(request)
-                return self.dispatch(request)
-            except HTTPException as exc:
-                return self.render_exception(exc, request)
-            except WerkzeugHTTPException as exc:
-                return self.render_exception(from_werkzeug(exc), request)
-        except Exception as exc:
-            if self.propagate_exceptions:
-                raise
-            return self.handle_unexpected(exc, request)
 
     # -- the steps a front-end composes ---------------------------------------------------
 
@@ -121,10 +117,16 @@ class Kernel:
         return HTTPRedirect(location, redirect.status)
 
     def route_and_call(self, request: Request) -> Response:
-        match = self.match(request)
-        if match.route.automatic:
+        """The default dispatch: route, then call the route's target."""
+        try:
+            match = self.router.match(request.path, request.method)
+        except HTTPRedirect as redirect:
+            raise self.full_redirect(request, redirect) from None
+        route = request.route = match.route
+        request.route_params = match.params
+        if route.automatic:
             return self.options_response(match.allowed)
-        response: Response = match.route.target(request, **match.params)
+        response: Response = route.target(request, **match.params)
         return response
 
     def options_response(self, allowed: Iterable[str]) -> Response:

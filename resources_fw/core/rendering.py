@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -22,8 +23,14 @@ def wants_html(request: Request) -> bool:
     """True when the client prefers HTML to JSON (a browser); API clients and clients that
     send no Accept get JSON."""
     accept = request.environ.get("HTTP_ACCEPT")
-    if not accept:
+    if not accept or accept == "*/*":
         return False
+    return _prefers_html(accept)
+
+
+@lru_cache(maxsize=256)
+def _prefers_html(accept: str) -> bool:
+    # Clients send a handful of distinct Accept values; parsing one costs ~10 us.
     best = parse_accept_header(accept, MIMEAccept).best_match(_OFFERS, default=_OFFERS[0])
     return best == "text/html"
 

@@ -9,7 +9,9 @@ is available unchanged on top.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from tempfile import SpooledTemporaryFile
+from types import MappingProxyType
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import unquote_plus
 
@@ -82,6 +84,10 @@ class Request(WerkzeugRequest):
 
     # werkzeug types this as the json module; ours has the same loads/dumps surface.
     json_module = JSONCodec()  # type: ignore[assignment]
+    shallow = False
+    #: The matched route and its converted values, once the kernel has routed the request.
+    route: Route | None = None
+    route_params: Mapping[str, Any] = MappingProxyType({})
 
     def __init__(
         self,
@@ -99,11 +105,8 @@ class Request(WerkzeugRequest):
             self.path = raw
         else:
             self.path = "/" + _decode(raw).lstrip("/")
-        self.shallow = False
         self.limits = limits
         self.decoders = decoders
-        self.route: Route | None = None
-        self.route_params: dict[str, Any] = {}
 
     @lazy
     def scheme(self) -> str:
