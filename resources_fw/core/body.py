@@ -39,6 +39,22 @@ class _ExactBody(LimitedStream):
             description="The request body is shorter than its Content-Length."
         ) from error
 
+    def readall(self) -> bytes:
+        # The whole body at once is the common case (JSON, get_data): ask the server for all
+        # that is left in one read rather than LimitedStream's 64 KiB loop.
+        remaining = self.limit - self._pos
+        if remaining <= 0:
+            return b""
+        try:
+            data = self._stream.read(remaining)
+        except (OSError, ValueError) as exc:
+            self.on_disconnect(exc)
+            raise
+        self._pos += len(data)
+        if len(data) < remaining:
+            return data + super().readall()  # a partial read: finish (or fail) the usual way
+        return data
+
 
 class _CappedBody(LimitedStream):
     """A terminated stream of unknown length, allowed up to ``cap`` bytes.

@@ -22,6 +22,8 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+# Built once: json.dumps(obj, ensure_ascii=False) makes a new encoder on every call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -33,7 +35,7 @@ def _strict_loads(data: str | bytes) -> Any:
             data = data[3:]
         data = data.decode("utf-8")  # UnicodeDecodeError is a ValueError: a 400
     value = _DECODER.decode(data)
-    if _SURROGATE_ESCAPE.search(data):
+    if "\\u" in data and _SURROGATE_ESCAPE.search(data):
         # Paired escapes decode to one character; a lone one survives and cannot be encoded.
         json.dumps(value, ensure_ascii=False).encode("utf-8")
     return value
@@ -54,7 +56,7 @@ class JSONCodec:
         dumps: Callable[[Any], str | bytes] | None = None,
     ) -> None:
         self._loads = loads
-        self._dumps = dumps or (lambda obj: json.dumps(obj, ensure_ascii=False))
+        self._dumps = dumps or _ENCODER.encode
 
     def loads(self, data: str | bytes, **kwargs: Any) -> Any:
         try:
