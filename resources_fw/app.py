@@ -1,0 +1,457 @@
+"""``App``: a WSGI application that routes to resource responders.
+
+One request runs these named steps: middleware ``process_request``; routing (routes, then
+sinks and static routes); ``process_resource``; the responder; and, always, the
+``process_response`` methods in reverse. Any exception along the way goes to the error
+handler registered for its class (nearest in the MRO) and becomes part of ``resp``.
+The WSGI plumbing (request construction, serving, last-resort 500s) is the core kernel's.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import traceback
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from werkzeug.exceptions import HTTPException as WerkzeugHTTPException
+
+from .constants import MEDIA_JSON
+from .core import errors as core
+from .core.kernel import Kernel
+from .core.limits import DEFAULT_LIMITS, Limits
+from .core.rendering import error_body
+from .core.request import Request as CoreRequest
+from .core.routing import Router, parse_template
+from .core.wsgi import StartResponse, WSGIEnvironment
+from .cors import CORSMiddleware
+from .errors import (
+    HTTPError,
+    HTTPInternalServerError,
+    HTTPMethodNotAllowed,
+    HTTPRouteNotFound,
+    from_core,
+)
+from .http_status import HTTPStatus
+from .media.handlers import Handlers
+from .middleware import Prepared, Step, pair_middleware, prepare_middleware
+from .request import Request, RequestOptions
+from .responders import ResourceRoute, Responder
+from .response import Response, ResponseOptions, Wire
+from .routing import RouterOptions
+from .static import StaticRoute
+
+logger = logging.getLogger("resources_fw")
+
+ErrorHandler = Callable[[Any, Any, Any, dict[str, Any]], Any]
+ErrorSerializer = Callable[[Any, Any, Any], Any]
+Found = tuple[Responder, dict[str, Any], object | None]
+
+
+class _Sink:
+    __slots__ = ("func", "regex")
+
+    def __init__(self, func: Responder, regex: re.Pattern[str]) -> None:
+        self.func = func
+        self.regex = regex
+
+
+class App:
+    """The application: ``app = App(); app.add_route("/items/{id:int}", ItemResource())``.
+
+    ``media_type`` is the default for ``req.media`` / ``resp.media`` and responses without a
+    Content-Type; ``middleware`` a component or list (with ``independent_middleware=False``
+    a component's ``process_response`` runs only if its ``process_request`` did);
+    ``cors_enable=True`` adds a permissive :class:`CORSMiddleware`. ``limits`` bounds
+    request bodies; ``debug=True`` shows tracebacks in 500 bodies (never in production).
+    """
+
+    def __init__(
+        self,
+        media_type: str = MEDIA_JSON,
+        request_type: type[Request] = Request,
+        response_type: type[Response] = Response,
+        middleware: object | Iterable[object] | None = None,
+        router: Router | None = None,
+        independent_middleware: bool = True,
+        cors_enable: bool = False,
+        sink_before_static_route: bool = True,
+        *,
+        limits: Limits = DEFAULT_LIMITS,
+        debug: bool = False,
+    ) -> None:
+        # Form limits come from the same Limits as the body size: one place to configure.
+        self.req_options = RequestOptions(
+            default_media_type=media_type, media_handlers=Handlers.from_limits(limits)
+        )
+        self.resp_options = ResponseOptions(default_media_type=media_type)
+        self._router = router or Router(syntax="falcon", auto_options=False, slash_redirect=None)
+        self.router_options = RouterOptions(self._router)
+        self._request_type = request_type
+        self._response_type = response_type
+        self._kernel = Kernel(
+            self._router,
+            self._dispatch,
+            limits=limits,
+            request_class=request_type,
+            debug=debug,
+        )
+        #: The WSGI callable behind ``__call__``; wrap it to add WSGI middleware.
+        self.wsgi_app: Callable[[WSGIEnvironment, StartResponse], Iterable[bytes]] = self._kernel
+        self._sinks: list[_Sink] = []
+        self._static_routes: list[StaticRoute] = []
+        self._sink_before_static_route = sink_before_static_route
+        self._error_handlers: dict[type[BaseException], ErrorHandler] = {}
+        self._handler_cache: dict[type[BaseException], ErrorHandler] = {}
+        self._serialize_error: ErrorSerializer = self.default_error_serializer
+        self._components: list[object] = [CORSMiddleware()] if cors_enable else []
+        self._cors_enable = cors_enable
+        self._middleware: Prepared = ((), (), ())
+        self._independent = independent_middleware
+        self._pairs: tuple[tuple[Step | None, Step | None], ...] = ()
+        self.add_error_handler(Exception, self._unexpected_error)
+        self.add_error_handler(core.HTTPException, self._http_exception)
+        self.add_error_handler(core.HTTPError, self._http_error)
+        self.add_error_handler(HTTPStatus, self._http_status)
+        if middleware is not None:
+            self.add_middleware(middleware)
+        else:
+            self._middleware = prepare_middleware(self._components)
+            self._pairs = pair_middleware(self._components)
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        return self.wsgi_app(environ, start_response)
+
+    # -- configuration ------------------------------------------------------------------
+
+    @property
+    def debug(self) -> bool:
+        return self._kernel.debug
+
+    @debug.setter
+    def debug(self, value: bool) -> None:
+        self._kernel.debug = value
+
+    @property
+    def propagate_exceptions(self) -> bool:
+        """Re-raise unexpected exceptions (for tests that want the traceback)."""
+        return self._kernel.propagate_exceptions
+
+    @propagate_exceptions.setter
+    def propagate_exceptions(self, value: bool) -> None:
+        self._kernel.propagate_exceptions = value
+
+    @property
+    def router(self) -> Router:
+        return self._router
+
+    def add_route(self, uri_template: str, resource: object, *, suffix: str | None = None) -> None:
+        """Route ``uri_template`` to ``resource``'s ``on_<method>[_<suffix>]`` responders.
+
+        URI fields (``{id}``, ``{id:int}``, ``{day:dt("%Y-%m-%d")}``...) are passed to the
+        responder as keyword arguments. A method without a responder gets 405 with
+        ``Allow``; OPTIONS has a default responder; HEAD uses ``on_get`` when there is no
+        ``on_head``.
+        """
+        if not isinstance(uri_template, str) or not uri_template.startswith("/"):
+            raise ValueError(f"URI template {uri_template!r} must be a string starting with '/'")
+        template = parse_template(uri_template, "falcon")
+        fields = [f.name for f in template.fields]
+        target = ResourceRoute(uri_template, resource, suffix, fields)
+        self._router.add(template, target, methods=tuple(target.responders))
+
+    def add_sink(self, sink: Responder, prefix: str | re.Pattern[str] = r"/") -> None:
+        """Send every unrouted path matching the regex ``prefix`` (from the start) to
+        ``sink(req, resp, **named_groups)``. Routes win over sinks; later sinks win."""
+        if not callable(sink):
+            raise TypeError(f"sink {sink!r} is not callable; it is called as sink(req, resp)")
+        regex = re.compile(prefix) if isinstance(prefix, str) else prefix
+        self._sinks.insert(0, _Sink(sink, regex))
+
+    def add_static_route(
+        self,
+        prefix: str,
+        directory: str | os.PathLike[str],
+        downloadable: bool = False,
+        fallback_filename: str | None = None,
+    ) -> None:
+        """Serve the files under ``directory`` at ``prefix`` (see :mod:`.static`)."""
+        route = StaticRoute(prefix, directory, downloadable, fallback_filename)
+        self._static_routes.insert(0, route)
+
+    def add_middleware(self, middleware: object | Iterable[object]) -> None:
+        """Append one component or several; their methods are ordered once, here."""
+        if isinstance(middleware, Iterable) and not isinstance(middleware, str | bytes):
+            added = list(middleware)
+        else:
+            added = [middleware]
+        if self._cors_enable and any(isinstance(m, CORSMiddleware) for m in added):
+            raise ValueError(
+                "cors_enable=True already adds a CORSMiddleware; pass your configured "
+                "CORSMiddleware in middleware= instead of using cors_enable"
+            )
+        components = self._components + added
+        self._middleware = prepare_middleware(components)
+        self._pairs = pair_middleware(components)
+        self._components = components
+
+    def add_error_handler(
+        self,
+        exception: type[BaseException] | Iterable[type[BaseException]],
+        handler: ErrorHandler | None = None,
+    ) -> None:
+        """Call ``handler(req, resp, ex, params)`` for ``exception`` and its subclasses.
+
+        The most specific registered class wins. Without ``handler``, the exception class's
+        static ``handle`` method is used. A handler may raise an ``HTTPError``.
+        """
+        classes = [exception] if isinstance(exception, type) else list(exception)
+        for cls in classes:
+            if not (isinstance(cls, type) and issubclass(cls, BaseException)):
+                raise TypeError(f"{cls!r} is not an exception class")
+            chosen = handler if handler is not None else getattr(cls, "handle", None)
+            if chosen is None or not callable(chosen):
+                raise TypeError(
+                    f"no handler for {cls.__name__}: pass one, or give the class a static "
+                    "handle(req, resp, ex, params) method"
+                )
+            self._error_handlers[cls] = chosen
+        self._handler_cache.clear()
+
+    def set_error_serializer(self, serializer: ErrorSerializer) -> None:
+        """Replace how errors become bodies: ``serializer(req, resp, exception)`` sets
+        ``resp.data``/``resp.text``/``resp.media`` and ``resp.content_type``."""
+        self._serialize_error = serializer
+
+    def default_error_serializer(self, req: Request, resp: Response, exc: HTTPError) -> None:
+        """JSON (``title``, ``description``...) for API clients, HTML for browsers."""
+        body, content_type = error_body(exc, req, self._kernel.debug)
+        resp.data = body
+        resp.content_type = content_type
+        if resp.get_header("Vary") is None:
+            resp.set_header("Vary", "Accept")
+
+    # -- one request --------------------------------------------------------------------
+
+    def _dispatch(self, request: CoreRequest) -> Wire:
+        # The kernel builds requests with request_type, which is a Request subclass.
+        req: Request = request  # type: ignore[assignment]
+        req.options = self.req_options
+        resp = self._response_type(self.resp_options)
+        # Dependent middleware only: filled as each component's process_request runs.
+        stack: list[Step] | None = None if self._independent else []
+        params, resource, succeeded = self._respond(req, resp, stack)
+        steps = self._middleware[2] if stack is None else stack
+        if steps:
+            self._process_response(steps, req, resp, resource, succeeded, params)
+        return self._finish(req, resp, params)
+
+    def _respond(
+        self, req: Request, resp: Response, stack: list[Step] | None
+    ) -> tuple[dict[str, Any], object | None, bool]:
+        """process_request, routing, process_resource and the responder; errors become
+        ``resp``. Returns the params, the resource and whether all went well."""
+        params: dict[str, Any] = {}
+        resource: object | None = None
+        mw_req, mw_rsrc, _ = self._middleware
+        try:
+            if stack is None:
+                for process_request in mw_req:
+                    process_request(req, resp)
+                    if resp.complete:
+                        break
+            else:
+                self._dependent_requests(req, resp, stack)
+            if not resp.complete:
+                responder, params, resource = self._find(req)
+                if resource is not None and mw_rsrc:
+                    self._process_resource(mw_rsrc, req, resp, resource, params)
+                if not resp.complete:
+                    responder(req, resp, **params)
+        except Exception as exc:
+            self._handle_exception(req, resp, exc, params)
+            return params, resource, False
+        return params, resource, True
+
+    def _finish(self, req: Request, resp: Response, params: dict[str, Any]) -> Wire:
+        """The core response for ``resp``; a body that cannot be rendered becomes an error."""
+        try:
+            wire = resp.to_wire()
+        except Exception as exc:  # e.g. resp.media that the handler cannot serialize
+            self._handle_exception(req, resp, exc, params)
+            wire = resp.to_wire()
+        if "_media_result" in req.__dict__ and req.media_needs_closing:
+            wire.call_on_close(req.close_media)
+        return wire
+
+    def _dependent_requests(self, req: Request, resp: Response, stack: list[Step]) -> None:
+        """``independent_middleware=False``: a component's process_response runs only if its
+        process_request ran (or it has none) before any error."""
+        for process_request, process_response in self._pairs:
+            if process_request is not None and not resp.complete:
+                process_request(req, resp)
+            if process_response is not None:
+                stack.insert(0, process_response)
+
+    @staticmethod
+    def _process_resource(
+        steps: tuple[Callable[..., Any], ...],
+        req: Request,
+        resp: Response,
+        resource: object,
+        params: dict[str, Any],
+    ) -> None:
+        for process_resource in steps:
+            process_resource(req, resp, resource, params)
+            if resp.complete:
+                return
+
+    def _process_response(
+        self,
+        steps: tuple[Callable[..., Any], ...] | list[Step],
+        req: Request,
+        resp: Response,
+        resource: object | None,
+        succeeded: bool,
+        params: dict[str, Any],
+    ) -> None:
+        for process_response in steps:
+            try:
+                process_response(req, resp, resource, succeeded)
+            except Exception as exc:
+                self._handle_exception(req, resp, exc, params)
+                succeeded = False
+
+    def _find(self, req: Request) -> Found:
+        """The responder, its params and resource for ``req`` (raises 404/405)."""
+        path = req.path
+        if self.req_options.strip_url_path_trailing_slash and len(path) > 1:
+            path = path.rstrip("/") or "/"
+        try:
+            match = self._router.match(path, req.method)
+        except core.NotFound:
+            return self._find_sink(req, path)
+        except core.MethodNotAllowed as exc:
+            raise HTTPMethodNotAllowed(
+                exc.allowed,
+                description=f"{req.method} is not allowed on {path}; "
+                f"allowed: {', '.join(exc.allowed)}.",
+            ) from None
+        route = match.route
+        target: ResourceRoute = route.target
+        req.route = route
+        req.route_params = match.params
+        req.uri_template = target.uri_template
+        return target.responders[req.method], match.params, target.resource
+
+    def _find_sink(self, req: Request, path: str) -> Found:
+        if self._sink_before_static_route:
+            found = self._match_sink(path) or self._match_static(path)
+        else:
+            found = self._match_static(path) or self._match_sink(path)
+        if found is None:
+            raise HTTPRouteNotFound(description=f"No resource is routed at {path}.")
+        return found
+
+    def _match_sink(self, path: str) -> Found | None:
+        for sink in self._sinks:
+            m = sink.regex.match(path)
+            if m is not None:
+                return sink.func, m.groupdict(), None
+        return None
+
+    def _match_static(self, path: str) -> Found | None:
+        for route in self._static_routes:
+            if route.match(path):
+                return route, {}, None
+        return None
+
+    # -- errors -------------------------------------------------------------------------
+
+    def _find_error_handler(self, cls: type[BaseException]) -> ErrorHandler | None:
+        handler = self._handler_cache.get(cls)
+        if handler is None:
+            for base in cls.__mro__:
+                handler = self._error_handlers.get(base)
+                if handler is not None:
+                    self._handler_cache[cls] = handler
+                    break
+        return handler
+
+    def _handle_exception(
+        self, req: Request, resp: Response, exc: Exception, params: dict[str, Any]
+    ) -> None:
+        """Turn ``exc`` into ``resp`` with its handler; re-raise when nothing handles it."""
+        exc = _translate(exc)
+        handler = self._find_error_handler(type(exc))
+        if handler is None:
+            raise exc
+        try:
+            handler(req, resp, exc, params)
+        except core.HTTPException as raised:
+            # A handler may answer by raising an HTTP error of its own.
+            translated = _translate(raised)
+            own = self._find_error_handler(type(translated))
+            if own is None or own is handler:
+                self._http_exception(req, resp, translated, params)
+            else:
+                own(req, resp, translated, params)
+        except Exception as broken:
+            if handler == self._unexpected_error:
+                raise
+            self._unexpected_error(req, resp, broken, params)
+
+    def _http_error(
+        self, req: Request, resp: Response, exc: core.HTTPError, params: dict[str, Any]
+    ) -> None:
+        resp.clear_body()
+        resp.status = exc.status
+        _apply_headers(resp, exc.headers)
+        self._serialize_error(req, resp, exc)
+
+    def _http_exception(
+        self, req: Request, resp: Response, exc: core.HTTPException, params: dict[str, Any]
+    ) -> None:
+        if isinstance(exc, core.HTTPError):
+            self._http_error(req, resp, exc, params)
+            return
+        resp.clear_body()
+        resp.status = exc.status
+        _apply_headers(resp, exc.headers)
+
+    def _http_status(
+        self, req: Request, resp: Response, exc: HTTPStatus, params: dict[str, Any]
+    ) -> None:
+        self._http_exception(req, resp, exc, params)
+        resp.text = exc.text
+
+    def _unexpected_error(
+        self, req: Request, resp: Response, exc: BaseException, params: dict[str, Any]
+    ) -> None:
+        if self._kernel.propagate_exceptions:
+            raise exc
+        logger.error("Unhandled exception on %s %s", req.method, req.path, exc_info=exc)
+        detail = "".join(traceback.format_exception(exc)) if self._kernel.debug else None
+        self._http_error(req, resp, HTTPInternalServerError(debug_detail=detail), params)
+
+
+def _apply_headers(resp: Response, headers: list[tuple[str, str]]) -> None:
+    for name, value in headers:
+        if name.lower() == "set-cookie":
+            if resp._cookies is None:
+                resp._cookies = []
+            resp._cookies.append((name, value))
+        else:
+            resp.set_header(name, value)
+
+
+def _translate(exc: BaseException) -> Any:
+    """Core and werkzeug HTTP errors become this front-end's classes, so handlers registered
+    for ``HTTPNotFound``, ``HTTPBadRequest``... see them."""
+    if isinstance(exc, WerkzeugHTTPException):
+        exc = core.from_werkzeug(exc)
+    if isinstance(exc, core.HTTPError) and not isinstance(exc, HTTPError):
+        return from_core(exc)
+    return exc

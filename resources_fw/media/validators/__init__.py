@@ -1,0 +1,1 @@
+"""Request and response validation for responders."""

@@ -1,0 +1,16 @@
+"""Testing helpers: simulate requests (under ``wsgiref.validate``) and inspect results."""
+
+from .client import Cookie as Cookie
+from .client import Result as Result
+from .client import TestClient as TestClient
+from .client import simulate_delete as simulate_delete
+from .client import simulate_get as simulate_get
+from .client import simulate_head as simulate_head
+from .client import simulate_options as simulate_options
+from .client import simulate_patch as simulate_patch
+from .client import simulate_post as simulate_post
+from .client import simulate_put as simulate_put
+from .client import simulate_request as simulate_request
+from .helpers import DEFAULT_HOST as DEFAULT_HOST
+from .helpers import create_environ as create_environ
+from .test_case import TestCase as TestCase
