@@ -15,8 +15,6 @@ from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
-from werkzeug.datastructures import Headers
-
 if TYPE_CHECKING:
     from .response import Response
 
@@ -153,23 +151,16 @@ def _headers(response: Response, length: int | None) -> list[tuple[str, str]]:
     header_list: list[tuple[str, str]]
     if headers is None:
         header_list = []
-    elif type(headers) is Headers:
-        header_list = list(headers._list)
     else:
-        header_list = headers.to_wsgi_list()
+        items = getattr(headers, "_list", None)
+        header_list = list(items) if items is not None else headers.to_wsgi_list()
     has_type = has_length = False
-    for name, value in header_list:
-        lower = name.lower()
+    for item in header_list:
+        lower = _CHECKED.get(item) or _check_header(item)
         if lower == "content-type":
             has_type = True
         elif lower == "content-length":
             has_length = True
-        if _BAD_HEADER_CHARS.search(value) or not _is_latin1(value):
-            raise HeaderValueError(
-                f"response header {name!r} has a control character or non-latin-1 text"
-            )
-        if not _TOKEN.fullmatch(name):
-            raise HeaderValueError(f"response header name {name!r} is not an HTTP token")
     code = response.status_code
     if code < 200 or code == 204 or code == 304:
         return _bodyless_headers(code, header_list)
@@ -178,6 +169,26 @@ def _headers(response: Response, length: int | None) -> list[tuple[str, str]]:
     if not has_type and response.default_content_type:
         header_list.append(("Content-Type", response.default_content_type))
     return header_list
+
+
+# Header pairs already found safe, by pair -> lower-cased name: responses repeat the same few
+# (Content-Type, Cache-Control...), so most are checked once per process, not per request.
+_CHECKED: dict[tuple[str, str], str] = {}
+_CHECKED_MAX = 4096
+
+
+def _check_header(item: tuple[str, str]) -> str:
+    name, value = item
+    if _BAD_HEADER_CHARS.search(value) or not _is_latin1(value):
+        raise HeaderValueError(
+            f"response header {name!r} has a control character or non-latin-1 text"
+        )
+    if not _TOKEN.fullmatch(name):
+        raise HeaderValueError(f"response header name {name!r} is not an HTTP token")
+    lower = name.lower()
+    if len(_CHECKED) < _CHECKED_MAX:
+        _CHECKED[item] = lower
+    return lower
 
 
 def _bodyless_headers(code: int, header_list: list[tuple[str, str]]) -> list[tuple[str, str]]:
