@@ -1,0 +1,6 @@
+"""``python -m globals_fw``: the command line."""
+
+from .cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,151 @@
+"""JSON: the app's replaceable provider (``app.json``) and module-level helpers."""
+
+from __future__ import annotations
+
+import dataclasses
+import decimal
+import json as _json
+import uuid
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from werkzeug.http import http_date
+
+from resources_fw.core import JSONCodec
+
+from .globals import _cv_app
+
+_CORE_CODEC = JSONCodec()
+
+if TYPE_CHECKING:
+    from .app import App
+    from .wrappers import Response
+
+
+def _default(o: Any) -> Any:
+    if isinstance(o, date):
+        return http_date(o)
+    if isinstance(o, decimal.Decimal | uuid.UUID):
+        return str(o)
+    if dataclasses.is_dataclass(o) and not isinstance(o, type):
+        return dataclasses.asdict(o)
+    if hasattr(o, "__html__"):
+        return str(o.__html__())
+    raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
+
+
+class JSONProvider:
+    """The interface: ``dumps``, ``loads`` and ``response``; subclass and set ``app.json``."""
+
+    def __init__(self, app: App) -> None:
+        self._app = app
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        raise NotImplementedError
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        """Parse JSON (strictly: ``NaN`` and ``Infinity`` are refused, as the core does)."""
+        return _CORE_CODEC.loads(s)
+
+    def response(self, *args: Any, **kwargs: Any) -> Response:
+        """A JSON response for ``args`` (one value, or a list) or ``kwargs`` (an object)."""
+        if args and kwargs:
+            raise TypeError("jsonify() takes positional or keyword arguments, not both")
+        obj: Any = kwargs if not args else args[0] if len(args) == 1 else list(args)
+        return self._app.response_class(self.dumps(obj) + "\n", content_type="application/json")
+
+
+class DefaultJSONProvider(JSONProvider):
+    """Flask's defaults: dates as HTTP dates, decimals and UUIDs as strings, dataclasses as
+    objects; keys sorted, ASCII only, compact unless the app is in debug mode."""
+
+    default = staticmethod(_default)
+    ensure_ascii = True
+    sort_keys = True
+    compact: bool | None = None
+    mimetype = "application/json"
+
+    def __init__(self, app: App) -> None:
+        super().__init__(app)
+        self._encoders: dict[tuple[Any, ...], _json.JSONEncoder] = {}
+
+    def _encoder(self, pretty: bool) -> _json.JSONEncoder:
+        # One encoder per combination of settings: json.dumps() with options builds a new
+        # encoder on every call.
+        key = (self.default, self.ensure_ascii, self.sort_keys, pretty)
+        encoder = self._encoders.get(key)
+        if encoder is None:
+            encoder = self._encoders[key] = _json.JSONEncoder(
+                default=self.default,
+                ensure_ascii=self.ensure_ascii,
+                sort_keys=self.sort_keys,
+                indent=2 if pretty else None,
+                separators=(", ", ": ") if pretty else (",", ":"),
+            )
+        return encoder
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        if not kwargs:
+            return self._encoder(False).encode(obj)
+        kwargs.setdefault("default", self.default)
+        kwargs.setdefault("ensure_ascii", self.ensure_ascii)
+        kwargs.setdefault("sort_keys", self.sort_keys)
+        return _json.dumps(obj, **kwargs)
+
+    def response(self, *args: Any, **kwargs: Any) -> Response:
+        if args and kwargs:
+            raise TypeError("jsonify() takes positional or keyword arguments, not both")
+        obj: Any = kwargs if not args else args[0] if len(args) == 1 else list(args)
+        pretty = self.compact is False or (self.compact is None and self._app.debug)
+        body = self._encoder(pretty).encode(obj) + "\n"
+        return self._app.response_class(body.encode(), content_type=self.mimetype)
+
+
+def dumps(obj: Any, **kwargs: Any) -> str:
+    """Serialize with the current app's provider, or the defaults outside a context."""
+    ctx = _cv_app.get(None)
+    if ctx is not None:
+        return ctx.app.json.dumps(obj, **kwargs)
+    kwargs.setdefault("default", _default)
+    return _json.dumps(obj, **kwargs)
+
+
+def loads(s: str | bytes, **kwargs: Any) -> Any:
+    """Parse with the current app's provider, or the stdlib outside a context."""
+    ctx = _cv_app.get(None)
+    if ctx is not None:
+        return ctx.app.json.loads(s, **kwargs)
+    return _json.loads(s, **kwargs)
+
+
+def jsonify(*args: Any, **kwargs: Any) -> Response:
+    """A JSON response: ``jsonify(obj)``, ``jsonify(a, b)`` (a list) or ``jsonify(k=v)``."""
+    ctx = _cv_app.get(None)
+    if ctx is None:
+        raise RuntimeError(
+            "jsonify() needs an application context: call it from a view or inside "
+            "'with app.app_context():'."
+        )
+    return ctx.app.json.response(*args, **kwargs)
+
+
+class RequestJSON:
+    """``Request.json_module``: request bodies are parsed by the current app's provider
+    (``app.json.loads``), so a custom provider decodes as well as encodes. Whatever it
+    raises for bad input becomes ``ValueError``, which the request answers with a 400."""
+
+    def loads(self, data: str | bytes, **kwargs: Any) -> Any:
+        ctx = _cv_app.get(None)
+        if ctx is None:
+            return _CORE_CODEC.loads(data)
+        try:
+            return ctx.app.json.loads(data)
+        except ValueError:
+            raise
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+        except Exception as exc:
+            raise ValueError(str(exc)) from exc
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        return dumps(obj, **kwargs)
