@@ -1,0 +1,1 @@
+"""Cross-cutting concerns: auth, request ids, timing, CORS, domain errors as HTTP errors."""

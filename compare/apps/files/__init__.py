@@ -1,0 +1,1 @@
+"""Files: multipart upload with a size limit, streaming downloads, static files."""

@@ -1,0 +1,1 @@
+"""HTML: Jinja templates, a form, a signed-cookie login, flash messages and CSRF tokens."""

@@ -1,0 +1,1 @@
+"""Notes: a REST API on sqlite, written in both styles."""

@@ -1,0 +1,1 @@
+"""Routing: converters, 404/405, URL building and trailing slashes, in both styles."""
