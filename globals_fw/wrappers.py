@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from http import HTTPStatus
 from typing import Any, NamedTuple, TypeVar
 
-from werkzeug.datastructures import Headers
+from werkzeug.datastructures import Headers, HeaderSet, ResponseCacheControl
 from werkzeug.exceptions import HTTPException as WerkzeugHTTPException
-from werkzeug.http import remove_entity_headers
+from werkzeug.http import (
+    generate_etag,
+    http_date,
+    is_resource_modified,
+    parse_cache_control_header,
+    parse_date,
+    parse_etags,
+    parse_set_header,
+    quote_etag,
+    remove_entity_headers,
+    unquote_etag,
+)
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from resources_fw.core import HTTPException, Route
 from resources_fw.core import Request as CoreRequest
 from resources_fw.core import Response as CoreResponse
+from resources_fw.core.response import text_content_type
 
 from .json import RequestJSON
 
@@ -84,9 +98,97 @@ class Request(CoreRequest):
 
 
 class Response(CoreResponse):
-    """The response: the core's lean response, HTML by default, with JSON helpers."""
+    """The response: the core's lean response, HTML by default, with JSON helpers and
+    werkzeug's conditional-response helpers (``set_etag``, ``make_conditional``...)."""
 
     default_mimetype = "text/html"
+
+    def __init__(
+        self,
+        response: Any = None,
+        status: int | str | HTTPStatus | None = None,
+        headers: Any = None,
+        mimetype: str | None = None,
+        content_type: str | None = None,
+        direct_passthrough: bool = False,
+    ) -> None:
+        if content_type is None and mimetype is not None:
+            content_type = text_content_type(mimetype, self.charset)
+        super().__init__(response, 200 if status is None else status, headers, content_type)
+        self.direct_passthrough = direct_passthrough
+
+    # -- caching and conditional requests (werkzeug's names and semantics) --------------
+
+    def set_etag(self, etag: str, weak: bool = False) -> None:
+        """Set the ``ETag`` header (quoted; ``W/`` prefixed when ``weak``)."""
+        self.headers["ETag"] = quote_etag(etag, weak)
+
+    def get_etag(self) -> tuple[str, bool] | tuple[None, None]:
+        """``(etag, is_weak)`` from the ``ETag`` header, or ``(None, None)``."""
+        return unquote_etag(self.headers.get("ETag"))
+
+    def add_etag(self, overwrite: bool = False, weak: bool = False) -> None:
+        """Set an ETag computed from the body, unless one is set (or ``overwrite``)."""
+        if overwrite or "ETag" not in self.headers:
+            self.set_etag(generate_etag(self.data), weak)
+
+    def make_conditional(self, request_or_environ: Any) -> Response:
+        """Answer a conditional GET/HEAD: 304 (or 412 for a failed ``If-Match``) when the
+        client's copy, judged by ``ETag`` and ``Last-Modified``, is current."""
+        environ = getattr(request_or_environ, "environ", request_or_environ)
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+            return self
+        etag = self.headers.get("ETag")
+        if_match = environ.get("HTTP_IF_MATCH")
+        if if_match and not parse_etags(if_match).contains_raw(etag or ""):
+            self._not_sent(412)
+        elif not is_resource_modified(
+            environ, etag, last_modified=self.headers.get("Last-Modified")
+        ):
+            self._not_sent(304)
+        return self
+
+    def _not_sent(self, status: int) -> None:
+        self.status_code, self.reason = status, None
+        self.body = None
+        remove_entity_headers(self.headers)
+
+    @property
+    def last_modified(self) -> datetime | None:
+        return parse_date(self.headers.get("Last-Modified"))
+
+    @last_modified.setter
+    def last_modified(self, value: datetime | int | float | None) -> None:
+        if value is None:
+            self.headers.remove("Last-Modified")
+        else:
+            self.headers["Last-Modified"] = http_date(value)
+
+    @property
+    def vary(self) -> HeaderSet:
+        """The ``Vary`` header as a set; changes write back to the header."""
+
+        def update(values: HeaderSet) -> None:
+            if values:
+                self.headers["Vary"] = values.to_header()
+            else:
+                self.headers.remove("Vary")
+
+        return parse_set_header(self.headers.get("Vary"), on_update=update)
+
+    @property
+    def cache_control(self) -> ResponseCacheControl:
+        """The ``Cache-Control`` header as an object; changes write back to the header."""
+
+        def update(control: Any) -> None:
+            if control:
+                self.headers["Cache-Control"] = control.to_header()
+            else:
+                self.headers.remove("Cache-Control")
+
+        return parse_cache_control_header(
+            self.headers.get("Cache-Control"), update, ResponseCacheControl
+        )
 
     @property
     def content_type(self) -> str | None:

@@ -49,7 +49,8 @@ def parse_status(status: Status) -> tuple[int, str | None]:
     return code, reason
 
 
-def _content_type(mimetype: str | None, charset: str) -> str | None:
+def text_content_type(mimetype: str | None, charset: str) -> str | None:
+    """``text/html`` -> ``text/html; charset=utf-8``; other types are left as they are."""
     if mimetype and mimetype.startswith("text/") and "charset" not in mimetype:
         return f"{mimetype}; charset={charset}"
     return mimetype
@@ -68,7 +69,7 @@ class Response:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls.default_content_type = _content_type(cls.default_mimetype, cls.charset)
+        cls.default_content_type = text_content_type(cls.default_mimetype, cls.charset)
 
     def __init__(
         self,
@@ -131,7 +132,7 @@ class Response:
 
     @mimetype.setter
     def mimetype(self, value: str) -> None:
-        self.content_type = _content_type(value, self.charset)
+        self.content_type = text_content_type(value, self.charset)
 
     @property
     def location(self) -> str | None:

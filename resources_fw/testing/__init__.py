@@ -13,4 +13,6 @@ from .client import simulate_put as simulate_put
 from .client import simulate_request as simulate_request
 from .helpers import DEFAULT_HOST as DEFAULT_HOST
 from .helpers import create_environ as create_environ
+from .helpers import create_req as create_req
+from .helpers import create_resp as create_resp
 from .test_case import TestCase as TestCase

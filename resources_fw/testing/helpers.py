@@ -8,6 +8,9 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TextIO
 from urllib.parse import quote, unquote
 
+from ..request import Request, RequestOptions
+from ..response import Response, ResponseOptions
+
 DEFAULT_HOST = "falconframework.org"
 DEFAULT_UA = "resources_fw-client/1.0"
 
@@ -98,3 +101,17 @@ def _add_headers(env: dict[str, Any], headers: HeaderArg | None) -> None:
                 env[wsgi_key] += "," + text
             else:
                 env[wsgi_key] = text
+
+
+def create_req(options: RequestOptions | None = None, **kwargs: Any) -> Request:
+    """A ``resources_fw.Request`` for a simulated request (``create_environ``'s arguments),
+    to unit-test a responder without an app: ``resource.on_get(create_req(), resp)``."""
+    req = Request(create_environ(**kwargs))
+    if options is not None:
+        req.options = options
+    return req
+
+
+def create_resp(options: ResponseOptions | None = None) -> Response:
+    """A ``resources_fw.Response`` to pass to a responder under test."""
+    return Response(options)

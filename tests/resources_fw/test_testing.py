@@ -162,3 +162,15 @@ class AppCase(testing.TestCase):
         assert self.simulate_delete("/echo").status_code == 405
         assert self.simulate_head("/echo").content == b""
         assert self.simulate_options("/echo").status_code == 200
+
+
+def test_create_req_and_resp_unit_test_a_responder() -> None:
+    class Thing:
+        def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+            resp.media = {"q": req.get_param("q"), "path": req.path}
+
+    req = testing.create_req(path="/things", query_string="q=tea")
+    resp = testing.create_resp()
+    Thing().on_get(req, resp)
+    assert resp.media == {"q": "tea", "path": "/things"}
+    assert resp.status_code == 200
