@@ -1,1 +1,5 @@
-"""Comparisons: the benchmark harness (:mod:`compare.bench`) and, later, side-by-side apps."""
+"""The comparison suite: the same apps in both styles, benchmarks against peers, the report.
+
+``python -m compare`` is the project's main job; ``python -m compare.bench`` runs the
+benchmark tables alone.
+"""
