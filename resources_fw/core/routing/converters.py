@@ -24,6 +24,7 @@ from werkzeug.routing import (
 
 __all__ = [
     "DEFAULT_CONVERTERS",
+    "NON_MATCH",
     "BaseConverter",
     "DateTimeConverter",
     "IntConverter",
@@ -31,6 +32,10 @@ __all__ = [
     "ValidationError",
     "is_greedy",
 ]
+
+
+#: What ``to_python`` may raise to say "not this route" rather than "server error".
+NON_MATCH = (ValidationError, ValueError, OverflowError)
 
 
 class IntConverter(IntegerConverter):

@@ -5,6 +5,10 @@ children (converter regexes) in priority order, then greedy tails (``path``-like
 that may span ``/``). Cost depends on the number of segments, not on the number of routes.
 Routes whose templates have the same shape share one leaf; values are matched by position,
 so ``/u/<id>`` (GET) and ``/u/<uid>`` (POST) coexist and 405 answers are exact.
+
+Matching runs the tree compiled into Python source (:mod:`.compiler`), generated at the first
+match after a change; :func:`_walk` is the reference it must agree with, and the slow paths
+(405 answers, automatic OPTIONS) still walk the tree.
 """
 
 from __future__ import annotations
@@ -15,15 +19,15 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, cast
 from urllib.parse import quote, urlencode
 
-from werkzeug.routing import BaseConverter, Map, UnicodeConverter, ValidationError
+from werkzeug.routing import BaseConverter, Map, UnicodeConverter
+from werkzeug.routing.converters import NumberConverter
 
 from ..errors import HTTPRedirect, MethodNotAllowed, NotFound
+from .compiler import COMPILE_LOCK, CompiledMatcher, Finder
 from .converters import DEFAULT_CONVERTERS, IntConverter, is_greedy
+from .converters import NON_MATCH as _NON_MATCH
 from .route import BuildError, Match, Route
 from .template import Field, Segment, Syntax, Template, TemplateError, parse_template
-
-# What a converter may raise to say "not this route" rather than "server error".
-_NON_MATCH = (ValidationError, ValueError, OverflowError)
 
 
 class RouteConflictError(ValueError):
@@ -100,35 +104,23 @@ def _fast_convert(converter: BaseConverter) -> Callable[[str], Any]:
     """The cheapest callable equivalent to ``converter.to_python`` for one whole segment."""
     if type(converter).to_python is BaseConverter.to_python:
         return str
-    if isinstance(converter, IntConverter) and converter.regex == r"\d+":
-        plain = getattr(converter, "fixed_digits", 0) == 0 and not converter.signed
+    # A subclass overriding to_python (or num_convert) must keep its own checks.
+    own = type(converter).to_python is NumberConverter.to_python
+    if isinstance(converter, IntConverter) and own and converter.num_convert is int:
+        plain = converter.regex == r"\d+" and not (converter.fixed_digits or converter.signed)
         if plain and converter.min is None and converter.max is None:
             return int
     return converter.to_python
 
 
-# How a node is left: only by static text, only by one plain dynamic child, or otherwise
-# (several ways, so the walk may have to backtrack).
-_STATIC, _SINGLE, _BRANCHING = 0, 1, 2
-
-
 class _Node:
-    __slots__ = ("dynamic", "leaf", "mode", "static", "tails")
+    __slots__ = ("dynamic", "leaf", "static", "tails")
 
     def __init__(self) -> None:
         self.static: dict[str, _Node] = {}
         self.dynamic: list[_Dynamic] = []
         self.tails: list[_Tail] = []
         self.leaf: _Leaf | None = None
-        self.mode = _STATIC
-
-    def update_mode(self) -> None:
-        if self.tails or len(self.dynamic) > 1 or (self.dynamic and self.static):
-            self.mode = _BRANCHING
-        elif self.dynamic:
-            self.mode = _SINGLE if not self.dynamic[0].group_names else _BRANCHING
-        else:
-            self.mode = _STATIC
 
 
 def _segment_regex(segment: Segment, converters: list[BaseConverter]) -> str:
@@ -182,6 +174,9 @@ class Router:
         self._static: dict[str, _Leaf] = {}
         self._leaves: dict[str, _Leaf] = {}
         self._by_name: dict[str, list[Route]] = {}
+        # The compiled matcher; rebuilt at the first match after a change to the tree.
+        self._matcher: CompiledMatcher | None = None
+        self._finder: Finder | None = None
 
     # -- registration -------------------------------------------------------------------
 
@@ -211,6 +206,7 @@ class Router:
         route = Route(
             template, target, wanted, name, dict(defaults or {}), strict_slashes, converters
         )
+        self._matcher = self._finder = None
         leaf = self._insert(template, [converters[f.name] for f in template.fields])
         for other in leaf.routes:
             both = other.methods & wanted
@@ -264,7 +260,6 @@ class Router:
                 text = "".join(p for p in seg if isinstance(p, str))
                 if text not in node.static:
                     node.static[text] = _Node()
-                    node.update_mode()
                 node = node.static[text]
                 continue
             seg_convs = [next(convs) for _ in fields]
@@ -278,7 +273,6 @@ class Router:
                     tail = _Tail(key, rest, tail_convs, rank)
                     node.tails.append(tail)
                     node.tails.sort(key=lambda t: t.rank)
-                    node.update_mode()
                 self._leaves[template.shape()] = tail.leaf
                 return tail.leaf
             key = Template("", (seg,)).shape()
@@ -288,7 +282,6 @@ class Router:
                 child = _Dynamic(key, seg, seg_convs, rank)
                 node.dynamic.append(child)
                 node.dynamic.sort(key=lambda d: d.rank)
-                node.update_mode()
             node = child.node
         if node.leaf is None:
             node.leaf = self._leaves.setdefault(template.shape(), _Leaf(template.shape()))
@@ -327,7 +320,7 @@ class Router:
         leaf = self._static.get(path)
         values: list[Any] = []
         if leaf is None:
-            leaf = self._find(path, values)
+            leaf = (self._finder or self._compile().find)(path, values)
             if leaf is None:
                 return self._near_miss(path, method)
         route = leaf.by_method.get(method)
@@ -335,9 +328,12 @@ class Router:
             return self._other_shape(path, method)
         if route.automatic:
             return Match(route, self._params(route, values), self._all_allowed(path))
-        if values or route.defaults:
-            return Match(route, self._params(route, values), leaf.allowed)
-        return Match(route, {}, leaf.allowed)
+        # Lengths always agree: a leaf's routes share one shape.
+        params = dict(zip(route.names, values)) if values else {}  # noqa: B905
+        if route.defaults:
+            params = {**route.defaults, **params}
+        # What Match(...) does, minus the Python-level call of a NamedTuple's __new__.
+        return tuple.__new__(Match, (route, params, leaf.allowed))
 
     def _all_allowed(self, path: str) -> tuple[str, ...]:
         """Every method any route accepts for ``path`` (for automatic OPTIONS)."""
@@ -370,31 +366,16 @@ class Router:
         return params
 
     def _find(self, path: str, values: list[Any]) -> _Leaf | None:
-        if not path.startswith("/"):
-            return None
-        parts = path[1:].split("/")
-        node = self._root
-        # Walk iteratively while there is one way forward; a miss there is final. Only a
-        # node with alternatives hands over to the backtracking walk.
-        for i, part in enumerate(parts):
-            mode = node.mode
-            if mode == _STATIC:
-                found = node.static.get(part)
-                if found is None:
-                    return None
-                node = found
-            elif mode == _SINGLE:
-                dyn = node.dynamic[0]
-                if dyn.fullmatch(part) is None:
-                    return None
-                try:
-                    values.append(dyn.convert(part))  # type: ignore[misc]
-                except _NON_MATCH:
-                    return None
-                node = dyn.node
-            else:
-                return _walk(node, parts, i, len(parts), values)
-        return node.leaf
+        return (self._finder or self._compile().find)(path, values)
+
+    def _compile(self) -> CompiledMatcher:
+        # Threads racing to the first match compile once; the others wait, then share it.
+        with COMPILE_LOCK:
+            matcher = self._matcher
+            if matcher is None:
+                matcher = self._matcher = CompiledMatcher(self._root)
+                self._finder = matcher.find
+            return matcher
 
     def _near_miss(self, path: str, method: str) -> Match:
         """A miss may be a trailing-slash difference: redirect or match leniently."""
@@ -475,6 +456,16 @@ class Router:
         lines: list[str] = []
         _dump(self._root, "/", 0, lines)
         return "\n".join(lines)
+
+    def compiled_source(self, *, complete: bool = False) -> str:
+        """The Python source :meth:`match` runs, to explain a match (or a slow one).
+
+        Names in it (``L3`` leaves, ``R4`` regexes, ``C5`` converters, ``G6`` dict lookups,
+        ``F7`` functions) are bound beside the code; path text appears only as ``repr()``
+        literals. Subtrees behind a dict lookup, or split off a long function, are compiled at
+        their first use and shown once compiled; ``complete=True`` compiles them all first.
+        """
+        return (self._matcher or self._compile()).source(complete=complete)
 
 
 def _walk(node: _Node, parts: list[str], i: int, n: int, values: list[Any]) -> _Leaf | None:
