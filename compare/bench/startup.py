@@ -55,12 +55,14 @@ def measure_once(framework: str, count: int, clock: str = "cpu") -> dict[str, An
     return {"state": State.OK.value, "seconds": seconds}
 
 
-def _spawn(framework: str, count: int, clock: str) -> dict[str, Any]:
-    command = [sys.executable, "-m", __name__, framework, str(count), clock]
+def spawn_json(module: str, *args: str, timeout: float = TIMEOUT) -> dict[str, Any]:
+    """Run ``python -m module args...`` in a fresh process and read the JSON object on the
+    last line of its output; a failure comes back as ``{"state": "error", "reason": ...}``."""
+    command = [sys.executable, "-m", module, *args]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
-        return {"state": State.ERROR.value, "reason": f"took more than {TIMEOUT:.0f} s"}
+        return {"state": State.ERROR.value, "reason": f"took more than {timeout:.0f} s"}
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0 or not lines:
         tail = done.stderr.strip().splitlines()[-1:] or ["no output"]
@@ -70,6 +72,10 @@ def _spawn(framework: str, count: int, clock: str) -> dict[str, Any]:
     except ValueError:
         return {"state": State.ERROR.value, "reason": f"unreadable report: {lines[-1][:80]!r}"}
     return report
+
+
+def _spawn(framework: str, count: int, clock: str) -> dict[str, Any]:
+    return spawn_json(__name__, framework, str(count), clock)
 
 
 def run_startup(

@@ -15,7 +15,6 @@ Run as ``python -m compare.report.memory FRAMEWORK SCENARIO N``: prints one JSON
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import tracemalloc
 from collections.abc import Callable, Sequence
@@ -27,6 +26,7 @@ from compare.bench.environ import EnvironFactory
 from compare.bench.results import Result, State
 from compare.bench.runner import MISSING_API, build_checked, time_loop
 from compare.bench.scenarios import SCENARIOS
+from compare.bench.startup import spawn_json
 
 TIMEOUT = 120.0
 METHOD = (
@@ -95,20 +95,7 @@ def measure_in_this_process(framework: str, scenario_name: str, requests: int) -
 
 
 def _spawn(framework: str, scenario: str, requests: int) -> dict[str, Any]:
-    command = [sys.executable, "-m", __name__, framework, scenario, str(requests)]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
-    except subprocess.TimeoutExpired:
-        return {"state": State.ERROR.value, "reason": f"took more than {TIMEOUT:.0f} s"}
-    lines = done.stdout.strip().splitlines()
-    if done.returncode != 0 or not lines:
-        tail = done.stderr.strip().splitlines()[-1:] or ["no output"]
-        return {"state": State.ERROR.value, "reason": f"exit {done.returncode}: {tail[0]}"}
-    try:
-        found: dict[str, Any] = json.loads(lines[-1])
-    except ValueError:
-        return {"state": State.ERROR.value, "reason": f"unreadable: {lines[-1][:80]!r}"}
-    return found
+    return spawn_json(__name__, framework, scenario, str(requests), timeout=TIMEOUT)
 
 
 def run_memory(
