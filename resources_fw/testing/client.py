@@ -211,24 +211,11 @@ simulate_delete = _method("DELETE")
 simulate_options = _method("OPTIONS")
 
 
-class TestClient:
-    """Simulate requests against one app; ``headers`` are sent with every request."""
-
-    __test__ = False  # not a pytest test class
-
-    def __init__(self, app: WSGIApp, headers: HeaderArg | None = None) -> None:
-        self.app = app
-        self._default_headers = dict(
-            headers.items() if isinstance(headers, Mapping) else headers or ()
-        )
+class SimulateMethods:
+    """``simulate_get`` ... ``simulate_options`` on top of a ``simulate_request`` method."""
 
     def simulate_request(self, method: str = "GET", path: str = "/", **kwargs: Any) -> Result:
-        if self._default_headers:
-            merged = dict(self._default_headers)
-            extra = kwargs.get("headers") or {}
-            merged.update(extra.items() if isinstance(extra, Mapping) else extra)
-            kwargs["headers"] = merged
-        return simulate_request(self.app, method, path, **kwargs)
+        raise NotImplementedError
 
     def simulate_get(self, path: str = "/", **kwargs: Any) -> Result:
         return self.simulate_request("GET", path, **kwargs)
@@ -251,11 +238,31 @@ class TestClient:
     def simulate_options(self, path: str = "/", **kwargs: Any) -> Result:
         return self.simulate_request("OPTIONS", path, **kwargs)
 
-    get = simulate_get
-    head = simulate_head
-    post = simulate_post
-    put = simulate_put
-    patch = simulate_patch
-    delete = simulate_delete
-    options = simulate_options
+
+class TestClient(SimulateMethods):
+    """Simulate requests against one app; ``headers`` are sent with every request."""
+
+    __test__ = False  # not a pytest test class
+
+    def __init__(self, app: WSGIApp, headers: HeaderArg | None = None) -> None:
+        self.app = app
+        self._default_headers = dict(
+            headers.items() if isinstance(headers, Mapping) else headers or ()
+        )
+
+    def simulate_request(self, method: str = "GET", path: str = "/", **kwargs: Any) -> Result:
+        if self._default_headers:
+            merged = dict(self._default_headers)
+            extra = kwargs.get("headers") or {}
+            merged.update(extra.items() if isinstance(extra, Mapping) else extra)
+            kwargs["headers"] = merged
+        return simulate_request(self.app, method, path, **kwargs)
+
+    get = SimulateMethods.simulate_get
+    head = SimulateMethods.simulate_head
+    post = SimulateMethods.simulate_post
+    put = SimulateMethods.simulate_put
+    patch = SimulateMethods.simulate_patch
+    delete = SimulateMethods.simulate_delete
+    options = SimulateMethods.simulate_options
     request = simulate_request

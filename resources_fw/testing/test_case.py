@@ -6,10 +6,10 @@ import unittest
 from typing import Any
 
 from ..app import App
-from .client import Result, TestClient
+from .client import Result, SimulateMethods, TestClient
 
 
-class TestCase(unittest.TestCase):
+class TestCase(unittest.TestCase, SimulateMethods):
     """Set ``self.app`` in ``setUp`` (a fresh :class:`App` is provided); then call
     ``self.simulate_get("/")`` and friends."""
 
@@ -24,24 +24,3 @@ class TestCase(unittest.TestCase):
 
     def simulate_request(self, method: str = "GET", path: str = "/", **kwargs: Any) -> Result:
         return self._client().simulate_request(method, path, **kwargs)
-
-    def simulate_get(self, path: str = "/", **kwargs: Any) -> Result:
-        return self.simulate_request("GET", path, **kwargs)
-
-    def simulate_head(self, path: str = "/", **kwargs: Any) -> Result:
-        return self.simulate_request("HEAD", path, **kwargs)
-
-    def simulate_post(self, path: str = "/", **kwargs: Any) -> Result:
-        return self.simulate_request("POST", path, **kwargs)
-
-    def simulate_put(self, path: str = "/", **kwargs: Any) -> Result:
-        return self.simulate_request("PUT", path, **kwargs)
-
-    def simulate_patch(self, path: str = "/", **kwargs: Any) -> Result:
-        return self.simulate_request("PATCH", path, **kwargs)
-
-    def simulate_delete(self, path: str = "/", **kwargs: Any) -> Result:
-        return self.simulate_request("DELETE", path, **kwargs)
-
-    def simulate_options(self, path: str = "/", **kwargs: Any) -> Result:
-        return self.simulate_request("OPTIONS", path, **kwargs)
