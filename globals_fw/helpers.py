@@ -9,6 +9,7 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 import werkzeug.utils
 from werkzeug.exceptions import HTTPException as WerkzeugHTTPException
+from werkzeug.exceptions import RequestedRangeNotSatisfiable
 from werkzeug.exceptions import abort as _wz_abort
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -116,6 +117,21 @@ def _from_werkzeug(rv: WerkzeugResponse) -> Response:
     return from_werkzeug_response(rv, current_app.response_class)
 
 
+def _range_checked(environ: dict[str, Any]) -> dict[str, Any]:
+    """Where werkzeug departs from RFC 9110 14.1-14.2 on ``Range``: a unit other than bytes
+    must be ignored (werkzeug answers 416), and a zero-length suffix (``bytes=-0``) is
+    unsatisfiable (werkzeug sends the whole file as a 206)."""
+    value = environ.get("HTTP_RANGE")
+    if value is None:
+        return environ
+    unit, _, ranges = value.partition("=")
+    if unit.strip().lower() != "bytes":
+        return {k: v for k, v in environ.items() if k != "HTTP_RANGE"}
+    if ranges.replace(" ", "") == "-0":
+        raise RequestedRangeNotSatisfiable()
+    return environ
+
+
 def send_file(
     path_or_file: os.PathLike[str] | str | IO[bytes],
     mimetype: str | None = None,
@@ -130,7 +146,7 @@ def send_file(
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     rv = werkzeug.utils.send_file(
         path_or_file,
-        request.environ,
+        _range_checked(request.environ),
         mimetype=mimetype,
         as_attachment=as_attachment,
         download_name=download_name,
@@ -153,7 +169,7 @@ def send_from_directory(
     kwargs.setdefault("max_age", app.get_send_file_max_age)
     kwargs.setdefault("use_x_sendfile", bool(app.config["USE_X_SENDFILE"]))
     rv = werkzeug.utils.send_from_directory(
-        directory, path, request.environ, _root_path=app.root_path, **kwargs
+        directory, path, _range_checked(request.environ), _root_path=app.root_path, **kwargs
     )
     return _from_werkzeug(rv)
 

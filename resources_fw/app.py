@@ -336,8 +336,8 @@ class App:
         except core.MethodNotAllowed as exc:
             raise HTTPMethodNotAllowed(
                 exc.allowed,
-                description=f"{req.method} is not allowed on {path}; "
-                f"allowed: {', '.join(exc.allowed)}.",
+                # Not naming the method keeps HEAD's Content-Length equal to GET's.
+                description=f"{path} allows only {', '.join(exc.allowed)}.",
             ) from None
         route = match.route
         target: ResourceRoute = route.target

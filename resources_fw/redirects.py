@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import quote
+
 from .core.errors import HeaderItems, HTTPRedirect
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def uri_encode_text(location: str) -> str:
+    """Percent-encode the non-ASCII text of a URI (``/café`` -> ``/caf%C3%A9``), as Falcon
+    does for Location. Control characters are left for the header check to refuse."""
+    return _NON_ASCII.sub(lambda m: quote(m.group(), safe=""), location)
 
 
 class _Redirect(HTTPRedirect):
     status = 302
 
     def __init__(self, location: str, headers: HeaderItems | None = None) -> None:
-        super().__init__(location, type(self).status, headers=headers)
+        super().__init__(uri_encode_text(location), type(self).status, headers=headers)
 
 
 class HTTPMovedPermanently(_Redirect):

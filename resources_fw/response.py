@@ -28,6 +28,7 @@ from .core.response import parse_status
 from .errors import HeaderNotSupported
 from .etag import ETag
 from .media.handlers import Handlers
+from .redirects import uri_encode_text
 from .util import dt_to_http
 
 _UNSET: Any = object()
@@ -102,6 +103,8 @@ class _Header:
             value = ", ".join(str(v) for v in value)
         elif self.kind == "date" and isinstance(value, datetime):
             value = dt_to_http(value)
+        elif self.kind == "uri":
+            value = uri_encode_text(str(value))
         obj._headers[self.lower] = (self.name, str(value))
 
 
@@ -263,8 +266,10 @@ class Response:
             self.content_type = None
         self._headers.pop(lower, None)
 
-    location = _Header("Location", "The Location header.")
-    content_location = _Header("Content-Location", "The Content-Location header.")
+    location = _Header("Location", "The Location header (non-ASCII text %-encoded).", "uri")
+    content_location = _Header(
+        "Content-Location", "The Content-Location header (non-ASCII text %-encoded).", "uri"
+    )
     retry_after = _Header("Retry-After", "Retry-After (seconds).")
     accept_ranges = _Header("Accept-Ranges", "Accept-Ranges (e.g. 'bytes').")
     cache_control = _Header("Cache-Control", "Cache-Control directives (list or str).", "list")

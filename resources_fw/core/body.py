@@ -39,6 +39,19 @@ class _ExactBody(LimitedStream):
             description="The request body is shorter than its Content-Length."
         ) from error
 
+    def read(self, size: int | None = -1) -> bytes:
+        """Up to ``size`` bytes (all that is left by default), never fewer unless the body
+        ends: a single ``read(content_length)`` must not quietly return a short body."""
+        remaining = self.limit - self._pos
+        if size is None or size < 0 or size >= remaining:
+            return self.readall()
+        chunks = []
+        while size > 0:
+            data = LimitedStream.read(self, size)  # EOF before the limit: on_disconnect (400)
+            chunks.append(data)
+            size -= len(data)
+        return b"".join(chunks)
+
     def readall(self) -> bytes:
         # The whole body at once is the common case (JSON, get_data): ask the server for all
         # that is left in one read rather than LimitedStream's 64 KiB loop.
@@ -51,9 +64,10 @@ class _ExactBody(LimitedStream):
             self.on_disconnect(exc)
             raise
         self._pos += len(data)
-        if len(data) < remaining:
-            return data + super().readall()  # a partial read: finish (or fail) the usual way
-        return data
+        chunks = [data]
+        while self._pos < self.limit:  # a partial read: ask again (EOF -> on_disconnect, 400)
+            chunks.append(LimitedStream.read(self, self.limit - self._pos))
+        return b"".join(chunks) if len(chunks) > 1 else data
 
 
 class _CappedBody(LimitedStream):

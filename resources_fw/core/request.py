@@ -16,8 +16,14 @@ from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import unquote_plus
 
 import werkzeug.urls  # noqa: F401 - registers the "werkzeug.url_quote" codec error handler
-from werkzeug.datastructures import EnvironHeaders, Headers, ImmutableMultiDict
-from werkzeug.formparser import FormDataParser
+from werkzeug.datastructures import (
+    EnvironHeaders,
+    FileStorage,
+    Headers,
+    ImmutableMultiDict,
+    MultiDict,
+)
+from werkzeug.formparser import FormDataParser, MultiPartParser
 from werkzeug.wrappers import Request as WerkzeugRequest
 
 from .body import open_body
@@ -74,6 +80,34 @@ def _decode(raw: str) -> str:
         return raw
     # PEP 3333 hands text over as latin-1; the bytes are really UTF-8 (werkzeug does the same).
     return raw.encode("latin1").decode("utf-8", "replace")
+
+
+class _FormDataParser(FormDataParser):
+    """werkzeug's parser, reading multipart bodies in blocks no larger than half the
+    in-memory field limit: werkzeug checks that limit against its buffer plus the block it
+    just read, so with its 64 KiB blocks a limit under 64 KiB would refuse files too."""
+
+    def _parse_multipart(
+        self,
+        stream: IO[bytes],
+        mimetype: str,
+        content_length: int | None,
+        options: dict[str, str],
+    ) -> tuple[IO[bytes], MultiDict[str, str], MultiDict[str, FileStorage]]:
+        limit = self.max_form_memory_size
+        buffer_size = 64 * 1024 if limit is None else max(1024, min(64 * 1024, limit // 2))
+        parser = MultiPartParser(
+            stream_factory=self.stream_factory,
+            max_form_memory_size=limit,
+            max_form_parts=self.max_form_parts,
+            cls=self.cls,
+            buffer_size=buffer_size,
+        )
+        boundary = options.get("boundary", "").encode("ascii")
+        if not boundary:
+            raise ValueError("Missing boundary")
+        form, files = parser.parse(stream, boundary, content_length)
+        return stream, form, files
 
 
 class Request(WerkzeugRequest):
@@ -179,7 +213,13 @@ class Request(WerkzeugRequest):
         return stream
 
     def make_form_data_parser(self) -> FormDataParser:
-        parser = super().make_form_data_parser()
+        parser = _FormDataParser(
+            stream_factory=self._get_file_stream,
+            max_form_memory_size=self.max_form_memory_size,
+            max_content_length=self.max_content_length,
+            max_form_parts=self.max_form_parts,
+            cls=self.parameter_storage_class,
+        )
         parser.silent = False  # a malformed body is the client's error to hear about
         return parser
 

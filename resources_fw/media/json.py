@@ -40,8 +40,9 @@ class JSONHandler(BaseHandler):
         try:
             return self._codec.loads(data)
         except ValueError as exc:
+            # The parser's message is for the developer: shown in debug mode only.
             raise MediaMalformedError(
-                "JSON", description=f"Could not parse JSON body - {exc}"
+                "JSON", description="Could not parse JSON body.", debug_detail=str(exc)
             ) from exc
 
 

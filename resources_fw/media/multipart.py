@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from .handlers import Handlers
 
 _CHUNK = 64 * 1024
+# Part headers (and a preamble) beyond this are refused, as Falcon does.
+_MAX_HEADER_BLOCK = 8192
 
 
 @dataclass
@@ -195,9 +197,12 @@ class MultipartFormHandler(BaseHandler):
 
     def _parse(self, stream: IO[bytes], boundary: bytes) -> list[BodyPart]:
         options = self.parse_options
-        # Per-part size limits are applied in _Building (only to parts without a filename);
-        # the decoder's own buffer stays bounded by the chunk size.
-        decoder = MultipartDecoder(boundary, None, max_parts=options.max_body_part_count or None)
+        # Per-part size limits are applied in _Building (only to parts without a filename).
+        # The decoder's buffer holds part headers and any preamble until their end is seen:
+        # bound it, or one endless header line would be read into memory whole.
+        decoder = MultipartDecoder(
+            boundary, _CHUNK + _MAX_HEADER_BLOCK, max_parts=options.max_body_part_count or None
+        )
         parts: list[BodyPart] = []
         building: list[_Building] = []
         try:

@@ -57,17 +57,7 @@ def test_malformed_json_is_400(front: Front, body: bytes) -> None:
 
 
 @pytest.mark.parametrize("body", [b"{", b'{"a": 1} trailing', b'"\\ud800"'], ids=repr)
-def test_json_parser_detail_is_for_debug_mode_only(
-    front: Front, body: bytes, request: pytest.FixtureRequest
-) -> None:
-    if front.name == "resources_fw":
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="policy (matrix #1): resources_fw copies Falcon's 'Could not parse JSON "
-                "body - <parser message>' description outside debug mode",
-            )
-        )
+def test_json_parser_detail_is_for_debug_mode_only(front: Front, body: bytes) -> None:
     result = front.send("/echo", "POST", body, content_type=JSON)
     result.check_error(400)
     for detail in (b"Expecting", b"line 1 column", b"Extra data", b"surrogate", b"codec"):
@@ -198,17 +188,9 @@ def _short_body(path: str) -> tuple[str, bytes]:
     return MULTIPART, multipart(part("a", b"1"))
 
 
-SHORT_READ_BUG = (
-    "bug (core): _ExactBody.read(n) with n >= what is left returns a short body without "
-    "error; only readall() and a second read() notice it"
-)
-
-
 @pytest.mark.parametrize("path", ["/echo", "/form", "/upload", "/raw"])
-def test_short_body_is_400(front: Front, path: str, request: pytest.FixtureRequest) -> None:
-    # /raw reads once in both front-ends; resources_fw's urlencoded handler reads once too.
-    if path == "/raw" or (front.name == "resources_fw" and path == "/form"):
-        request.applymarker(pytest.mark.xfail(strict=True, reason=SHORT_READ_BUG))
+def test_short_body_is_400(front: Front, path: str) -> None:
+    # /raw reads once (read(content_length)); so does resources_fw's urlencoded handler.
     content_type, body = _short_body(path)
     # The body is valid as far as it goes: only the length says that some of it is missing.
     environ = build_environ(
@@ -345,11 +327,6 @@ def test_multipart_file_may_exceed_max_form_memory(front: Front) -> None:
     assert result.json()["files"] == {"f": MAX_FORM_MEMORY * 2}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: werkzeug's multipart decoder applies max_form_memory_size to each 64 KiB "
-    "read, so with a smaller limit every multipart body larger than it is a 413, files too",
-)
 def test_small_form_memory_limit_still_allows_larger_files(static_dir: Path) -> None:
     app = make_globals_app(static_dir)
     app.config["MAX_FORM_MEMORY_SIZE"] = 4096  # documented: bounds non-file fields only
@@ -360,16 +337,7 @@ def test_small_form_memory_limit_still_allows_larger_files(static_dir: Path) -> 
     assert result.json()["files"] == {"f": 16_384}
 
 
-def test_multipart_huge_part_header_is_refused(
-    front: Front, request: pytest.FixtureRequest
-) -> None:
-    if front.name == "resources_fw":
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="bug: resources_fw's multipart parser does not bound part headers",
-            )
-        )
+def test_multipart_huge_part_header_is_refused(front: Front) -> None:
     # Under the length limit, but far over any sane header block (Falcon caps it at 8 KiB).
     header = b"X-Filler: " + b"a" * (MAX_CONTENT_LENGTH - 1000) + b"\r\n"
     body = multipart(part("a", b"1", extra=header))

@@ -66,19 +66,7 @@ def test_odd_query_strings_are_decoded_deterministically(front: Front, query: st
     assert first.header("Location") == second.header("Location")
 
 
-REDIRECT_BUG = (
-    "bug: a resources_fw redirect to a non-latin-1 location (HTTPRedirect / HTTPSeeOther) "
-    "is not IRI-encoded, so the core refuses the Location header: a client-caused 500"
-)
-
-
-def _xfail_on_resources(front: Front, request: pytest.FixtureRequest, reason: str) -> None:
-    if front.name == "resources_fw":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
-
-
-def test_query_values_with_bad_escapes(front: Front, request: pytest.FixtureRequest) -> None:
-    _xfail_on_resources(front, request, REDIRECT_BUG)
+def test_query_values_with_bad_escapes(front: Front) -> None:
     result = front.call(build_environ("GET", "/go", query="next=/a%FFb%zz"))
     assert result.code == 303
     # globals_fw (werkzeug) keeps escapes of invalid UTF-8 as they are; resources_fw (Falcon)
@@ -87,12 +75,8 @@ def test_query_values_with_bad_escapes(front: Front, request: pytest.FixtureRequ
 
 
 @pytest.mark.parametrize("target", ["/caf\xe9", "/\u20ac", "/\u65e5\u672c"])
-def test_redirect_to_a_non_ascii_local_path_is_encoded(
-    front: Front, target: str, request: pytest.FixtureRequest
-) -> None:
-    # "/caf\xe9" is latin-1, so resources_fw sends it raw (not a URI, but no 500); the
-    # others are refused by the core's header check.
-    _xfail_on_resources(front, request, REDIRECT_BUG)
+def test_redirect_to_a_non_ascii_local_path_is_encoded(front: Front, target: str) -> None:
+    # A Location carries a URI: non-ASCII text goes out percent-encoded as UTF-8.
     result = front.send("/go?next=" + quote(target.encode("utf-8"), safe=""))
     assert result.code == 303
     location = result.header("Location") or ""
@@ -243,13 +227,7 @@ def test_head_headers_equal_get_headers_on_every_route(front: Front, accept: str
         assert head.body == b"", path
 
 
-def test_head_405_matches_get_405(front: Front, request: pytest.FixtureRequest) -> None:
-    _xfail_on_resources(
-        front,
-        request,
-        "bug: resources_fw's 405 description names the request method, so HEAD's "
-        "Content-Length differs from GET's on a route without GET",
-    )
+def test_head_405_matches_get_405(front: Front) -> None:
     get = front.call(build_environ("GET", "/echo"))
     head = front.call(build_environ("HEAD", "/echo"))
     get.check_error(405)
@@ -290,17 +268,7 @@ def test_many_or_overlapping_ranges_are_not_amplified(front: Front, value: str) 
 @pytest.mark.parametrize(
     "value", ["bytes=500-600", "bytes=200-", "bytes=-0", "bytes=100-50", "bytes=x-y"]
 )
-def test_unsatisfiable_or_invalid_ranges(
-    front: Front, value: str, request: pytest.FixtureRequest
-) -> None:
-    if front.name == "globals_fw" and value == "bytes=-0":
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="bug (werkzeug): 'bytes=-0' is served as 206 of the whole file; a zero "
-                "suffix is unsatisfiable (RFC 9110 14.1.3): 416",
-            )
-        )
+def test_unsatisfiable_or_invalid_ranges(front: Front, value: str) -> None:
     code, body, content_range = _static(front, value)
     if code == 200:
         assert body == STATIC_TEXT  # an ignored Range serves the whole file
@@ -309,17 +277,7 @@ def test_unsatisfiable_or_invalid_ranges(
 
 
 @pytest.mark.parametrize("value", ["pages=1-2", "items=0-0"])
-def test_an_unknown_range_unit_is_ignored(
-    front: Front, value: str, request: pytest.FixtureRequest
-) -> None:
-    if front.name == "globals_fw":
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="bug (werkzeug send_file): a Range with an unknown unit is a 416; RFC "
-                "9110 14.2 says the server MUST ignore it (200, whole file)",
-            )
-        )
+def test_an_unknown_range_unit_is_ignored(front: Front, value: str) -> None:
     code, body, _ = _static(front, value)
     assert code == 200
     assert body == STATIC_TEXT
