@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 from urllib.parse import unquote
@@ -39,6 +39,18 @@ class Route:
 
     def __post_init__(self) -> None:
         self.names = tuple(f.name for f in self.template.fields)
+        # The template flattened once for building: static text (with the "/" between
+        # segments folded in) and fields, each with its converter's compiled check.
+        pieces: list[str | tuple[Field, Callable[[str], object]]] = []
+        for segment in self.template.segments:
+            pieces.append("/")
+            for piece in segment:
+                if isinstance(piece, str):
+                    pieces.append(piece)
+                else:
+                    regex = re.compile(f"(?:{self.converters[piece.name].regex})")
+                    pieces.append((piece, regex.fullmatch))
+        self._pieces = tuple(pieces)
 
     @property
     def rule(self) -> str:
@@ -60,21 +72,19 @@ class Route:
     def build_path(self, values: Mapping[str, Any]) -> str:
         """The path for ``values`` (which must satisfy :meth:`can_build`)."""
         out = []
-        for segment in self.template.segments:
-            text = []
-            for piece in segment:
-                if isinstance(piece, str):
-                    text.append(piece)
-                else:
-                    text.append(self._field_to_url(piece, values))
-            out.append("".join(text))
-        return "/" + "/".join(out)
+        for piece in self._pieces:
+            if isinstance(piece, str):
+                out.append(piece)
+            else:
+                out.append(self._field_to_url(piece[0], piece[1], values))
+        return "".join(out)
 
-    def _field_to_url(self, piece: Field, values: Mapping[str, Any]) -> str:
+    def _field_to_url(
+        self, piece: Field, check: Callable[[str], object], values: Mapping[str, Any]
+    ) -> str:
         value = values[piece.name] if piece.name in values else self.defaults[piece.name]
-        converter = self.converters[piece.name]
-        text = converter.to_url(value)
-        if re.fullmatch(converter.regex, unquote(text)) is None:
+        text = self.converters[piece.name].to_url(value)
+        if check(unquote(text) if "%" in text else text) is None:
             raise BuildError(
                 f"cannot build {self.template.source!r}: {piece.name}={value!r} becomes "
                 f"{text!r}, which the {piece.converter!r} converter would not match"
