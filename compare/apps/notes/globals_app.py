@@ -5,10 +5,15 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from marshmallow import ValidationError
+
 from globals_fw import App, Blueprint, abort, current_app, request, url_for, validate
 from globals_fw.wrappers import Response
 
 from .domain import Note, NoteIn, NoteStore, PageQuery, open_store
+
+# Built once: a marshmallow schema is costly to construct, cheap to reuse.
+PAGE_QUERY = PageQuery()
 
 notes = Blueprint("notes", __name__)
 
@@ -41,11 +46,11 @@ def sent(note: Note, status: int = 200, **headers: str) -> tuple[Any, ...]:
 
 @notes.get("/notes")
 def list_notes() -> ViewResult:
-    args = PageQuery().validate(request.args)
-    if args:
-        field, messages = next(iter(args.items()))
+    try:
+        query = PAGE_QUERY.load(request.args)
+    except ValidationError as exc:
+        field, messages = next(iter(cast(dict[str, list[str]], exc.messages).items()))
         abort(400, description=f'The "{field}" parameter is invalid. {" ".join(messages)}')
-    query = PageQuery().load(request.args)
     page = store().page(**query)
     following = None
     if page.next_offset is not None:
