@@ -210,6 +210,19 @@ class SecureCookieSessionInterface(SessionInterface):
         if fallbacks:
             keys.extend(fallbacks)
         keys.append(app.secret_key)  # itsdangerous signs with the last key
+        # Building a serializer costs more than signing with it: keep one per key set.
+        cache: dict[tuple[Any, ...], URLSafeTimedSerializer] = self.__dict__.setdefault(
+            "_serializers", {}
+        )
+        cache_key = (tuple(keys), self.salt, self.key_derivation)
+        cached = cache.get(cache_key)
+        if cached is None:
+            if len(cache) > 8:  # keys rotated many times: start afresh
+                cache.clear()
+            cached = cache[cache_key] = self._make_serializer(keys)
+        return cached
+
+    def _make_serializer(self, keys: list[str | bytes]) -> URLSafeTimedSerializer:
         return URLSafeTimedSerializer(
             keys,  # type: ignore[arg-type]
             salt=self.salt,

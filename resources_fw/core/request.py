@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from tempfile import SpooledTemporaryFile
 from types import MappingProxyType
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 from urllib.parse import unquote_plus
 
 import werkzeug.urls  # noqa: F401 - registers the "werkzeug.url_quote" codec error handler
@@ -24,6 +24,7 @@ from werkzeug.datastructures import (
     MultiDict,
 )
 from werkzeug.formparser import FormDataParser, MultiPartParser
+from werkzeug.sansio.http import parse_cookie
 from werkzeug.wrappers import Request as WerkzeugRequest
 
 from .body import open_body
@@ -178,6 +179,14 @@ class Request(WerkzeugRequest):
     def args(self) -> ImmutableMultiDict[str, str]:
         """The query string as a ``MultiDict``, parsed on first use."""
         return parse_query(self.environ.get("QUERY_STRING", ""))
+
+    @lazy
+    def cookies(self) -> ImmutableMultiDict[str, str]:
+        """The request's cookies (werkzeug's parser, read straight from ``HTTP_COOKIE``;
+        bytes that are not UTF-8 become U+FFFD rather than an error)."""
+        raw = self.environ.get("HTTP_COOKIE", "")
+        cookies = parse_cookie(cookie=_decode(raw), cls=self.dict_storage_class)
+        return cast(ImmutableMultiDict[str, str], cookies)
 
     # -- limits -------------------------------------------------------------------------
 

@@ -169,3 +169,11 @@ def test_custom_request_class(client: Callable[[Any], TestApp]) -> None:
     router = Router()
     router.add("/hi", handler)
     assert client(Kernel(router, request_class=MyRequest)).get("/hi").text == "/HI"
+
+
+def test_cookies_are_read_straight_from_the_environ(environ: Callable[..., Environ]) -> None:
+    request = Request(environ(headers={"Cookie": 'a=1; b="x y"; a=2; \xc3\xa9=\xff'}))
+    assert request.cookies.getlist("a") == ["1", "2"]
+    assert request.cookies["b"] == "x y"
+    assert request.cookies["é"] == "\ufffd"  # invalid UTF-8: replaced, never an error
+    assert Request(environ()).cookies == {}
