@@ -22,8 +22,10 @@ from resources_fw.core import (
     Kernel,
     Limits,
     MediaDecoders,
+    MethodNotAllowed,
     Route,
     Router,
+    check_host,
 )
 from resources_fw.core import Request as CoreRequest
 from resources_fw.core import Response as CoreResponse
@@ -282,16 +284,13 @@ class App(TemplatingMixin, ErrorHandling, Scaffold):
         try:
             trusted = self._trusted_hosts
             if trusted:
-                req.trusted_hosts = trusted
-                req.host  # noqa: B018 - raises SecurityError (400) for an untrusted host
+                check_host(req, trusted)  # the core's check: a 400 for an untrusted Host
             match = self._kernel.match(req)  # the core's routing step
         except (HTTPException, WerkzeugHTTPException) as exc:
             req.routing_exception = exc
         else:
             route = match.route
             if route.automatic and route.rule in self._manual_options:
-                from resources_fw.core import MethodNotAllowed
-
                 allowed = [m for m in match.allowed if m != "OPTIONS"]
                 req.routing_exception = MethodNotAllowed(allowed)
             req.view_args = match.params
