@@ -27,30 +27,22 @@ the validator itself refuses, through :func:`call_wsgi` with a hand-built enviro
 
 from __future__ import annotations
 
-import io
-import json
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
-from wsgiref.validate import (  # type: ignore[attr-defined]  # untyped helpers
-    check_content_type,
-    check_headers,
-    check_status,
-    validator,
-)
+from typing import Any
+from wsgiref.validate import validator
 
 import pytest
+import wsgi_support as support
 from webtest import TestApp
+from wsgi_support import Environ, WSGIApp
 
 import globals_fw
 import resources_fw as falcon
 from globals_fw.testing import pushed_contexts
 from resources_fw.core import Limits, safe_redirect_target
-
-Environ = dict[str, Any]
-WSGIApp = Callable[..., Iterable[bytes]]
 
 SECRET = "s3cr3t-token-7f1e /srv/app/private_settings.py"
 ALLOWED_HOSTS = ("good.example",)
@@ -59,31 +51,14 @@ MAX_CONTENT_LENGTH = 256 * 1024
 MAX_FORM_MEMORY = 80_000
 MAX_FORM_PARTS = 20
 STATIC_TEXT = b"0123456789abcdefghij" * 10  # 200 bytes
-_AUTO = "auto"
 
 # pytest's importlib mode puts no test directory on sys.path: this name lets the spec modules
 # import the helpers and limits below (``from reliability_spec import Front, ...``).
 sys.modules.setdefault("reliability_spec", sys.modules[__name__])
 
 
-@dataclass
-class Result:
+class Result(support.Result):
     """What a WSGI app answered to a hand-built environ."""
-
-    status: str
-    headers: list[tuple[str, str]]
-    body: bytes
-
-    @property
-    def code(self) -> int:
-        return int(self.status.split(" ", 1)[0])
-
-    def header(self, name: str) -> str | None:
-        values = [v for k, v in self.headers if k.lower() == name.lower()]
-        return values[0] if values else None
-
-    def json(self) -> Any:
-        return json.loads(self.body)
 
     def check_error(self, *codes: int) -> None:
         """The answer is one of ``codes`` with a readable body that leaks nothing."""
@@ -139,84 +114,16 @@ class Front:
 
 
 def build_environ(
-    method: str = "GET",
-    path: str = "/",
-    body: bytes = b"",
-    *,
-    content_type: str | None = None,
-    content_length: str | None = _AUTO,
-    stream: IO[bytes] | None = None,
-    terminated: bool = False,
-    headers: dict[str, str] | None = None,
-    query: str = "",
+    method: str = "GET", path: str = "/", body: bytes = b"", **kwargs: Any
 ) -> Environ:
-    """A complete PEP 3333 environ; ``content_length`` is sent verbatim (``None``: absent).
-
-    ``path`` and ``query`` are WSGI strings (latin-1 text standing for raw bytes).
-    """
-    environ: Environ = {
-        "REQUEST_METHOD": method,
-        "SCRIPT_NAME": "",
-        "PATH_INFO": path,
-        "QUERY_STRING": query,
-        "SERVER_NAME": "localhost",
-        "SERVER_PORT": "80",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "REMOTE_ADDR": "127.0.0.1",
-        "HTTP_HOST": "localhost",
-        "wsgi.version": (1, 0),
-        "wsgi.url_scheme": "http",
-        "wsgi.input": stream if stream is not None else io.BytesIO(body),
-        "wsgi.errors": io.StringIO(),
-        "wsgi.multithread": False,
-        "wsgi.multiprocess": False,
-        "wsgi.run_once": False,
-    }
-    if content_type is not None:
-        environ["CONTENT_TYPE"] = content_type
-    if content_length == _AUTO:
-        environ["CONTENT_LENGTH"] = str(len(body))
-    elif content_length is not None:
-        environ["CONTENT_LENGTH"] = content_length
-    if terminated:
-        environ["wsgi.input_terminated"] = True
-    for name, value in (headers or {}).items():
-        key = name.upper().replace("-", "_")
-        environ[key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else "HTTP_" + key] = value
-    return environ
+    """:func:`wsgi_support.build_environ` with ``Host: localhost``, as a browser sends it."""
+    kwargs.setdefault("host", "localhost")
+    return support.build_environ(method, path, body, **kwargs)
 
 
 def call_wsgi(app: WSGIApp, environ: Environ, validate: bool = True) -> Result:
-    """Call ``app`` as a server would: start, iterate, close.
-
-    With ``validate`` the app runs under ``wsgiref.validate``; without it (for environs the
-    validator refuses, such as a garbage Content-Length) the response side is still checked
-    with the validator's status, header and content-type checks.
-    """
-    seen: dict[str, Any] = {}
-
-    def start_response(
-        status: str, headers: list[tuple[str, str]], exc_info: Any = None
-    ) -> Callable[[bytes], None]:
-        if not validate:
-            check_status(status)
-            check_headers(headers)
-            check_content_type(status, headers)
-        seen["status"] = status
-        seen["headers"] = headers
-        return lambda data: None
-
-    wrapped = validator(app) if validate else app
-    iterable = wrapped(environ, start_response)
-    try:
-        chunks = list(iterable)
-    finally:
-        close = getattr(iterable, "close", None)
-        if close is not None:
-            close()
-    if not all(type(chunk) is bytes for chunk in chunks):
-        raise TypeError("the app yielded a body chunk that is not bytes")
-    return Result(seen["status"], seen["headers"], b"".join(chunks))
+    """:func:`wsgi_support.call_wsgi`, answering with this spec's :class:`Result`."""
+    return support.call_wsgi(app, environ, validate, Result)
 
 
 # -- resources_fw (Falcon style) -----------------------------------------------------------
