@@ -66,6 +66,9 @@ class Response:
 
     default_mimetype: str | None = "text/plain"
     charset = "utf-8"
+    #: werkzeug warns when a Set-Cookie header is longer than this (browsers drop such
+    #: cookies silently); 0 turns the warning off. A front-end may read it from its config.
+    max_cookie_size = 4093
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -239,6 +242,7 @@ class Response:
                 httponly=httponly,
                 samesite=samesite,
                 partitioned=partitioned,
+                max_size=self.max_cookie_size,
             ),
         )
 
