@@ -93,9 +93,11 @@ class Request(CoreRequest):
     def params(self) -> dict[str, Any]:
         """Query parameters: ``{name: value}``, a list for a repeated name."""
         options = self.options
-        return parse_query(
-            self.query_string, options.keep_blank_qs_values, options.auto_parse_qs_csv
-        )
+        raw = self.environ.get("QUERY_STRING")
+        if not raw:
+            return {}
+        text = raw if raw.isascii() else _decode_text(raw)
+        return parse_query(text, options.keep_blank_qs_values, options.auto_parse_qs_csv)
 
     @lazy
     def host(self) -> str:
@@ -486,7 +488,13 @@ class Request(CoreRequest):
         default: int | None = None,
     ) -> int | None:
         """The parameter as an int within ``min_value``..``max_value`` (400 otherwise)."""
-        value = self._convert(name, int, "The value must be an integer.", required, None, default)
+        raw = self.params.get(name)
+        if type(raw) is str and raw.isdecimal() and raw.isascii():
+            value: int | None = int(raw)  # the common case, without the general path's calls
+        else:
+            value = self._convert(
+                name, int, "The value must be an integer.", required, None, default
+            )
         if value is not None and value is not default:
             _check_range(name, value, min_value, max_value)
             if store is not None:

@@ -16,7 +16,6 @@ from http import HTTPStatus
 from typing import IO, Any
 from urllib.parse import quote
 
-from werkzeug.datastructures import Headers
 from werkzeug.http import dump_cookie
 
 from .constants import MEDIA_JSON
@@ -58,26 +57,11 @@ class ResponseOptions:
 _DEFAULT_OPTIONS = ResponseOptions()
 
 
-class WireHeaders(Headers):
-    """werkzeug ``Headers`` over a ready list of pairs (nothing re-validated or copied)."""
-
-    def __init__(self, items: list[tuple[str, str]]) -> None:
-        self._list = items
-
-
 class Wire(CoreResponse):
-    """The core response the app hands to the kernel (no copy of headers, no default type)."""
+    """The core response the app hands to the kernel (built by ``from_parts``: nothing
+    copied or re-validated; no default Content-Type, ``resp`` always has one)."""
 
     default_mimetype = None
-
-    def __init__(
-        self, body: Any, status_code: int, reason: str | None, headers: list[tuple[str, str]]
-    ) -> None:
-        self.body = body
-        self.status_code = status_code
-        self.reason = reason
-        self.headers = WireHeaders(headers)
-        self._on_close = []
 
 
 class _Header:
@@ -200,6 +184,12 @@ class Response:
 
     def to_wire(self) -> Wire:
         """The core response to serve: body rendered, default Content-Type filled in."""
+        body, header_list = self.render()
+        return Wire.from_parts(body, self.status_code, self._reason, header_list)
+
+    def render(self) -> tuple[Any, list[tuple[str, str]]]:
+        """The body to send (bytes, a stream or ``None``) and the header pairs, Content-Type
+        and cookies included."""
         text = self.text
         body: Any = text.encode() if text is not None else self.render_body()
         if body is None:
@@ -210,7 +200,7 @@ class Response:
             items.append(("Content-Type", self.content_type or self.options.default_media_type))
         if self._cookies:
             items.extend(self._cookies)
-        return Wire(body, self.status_code, self._reason, items)
+        return body, items
 
     # -- headers ------------------------------------------------------------------------
 

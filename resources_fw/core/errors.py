@@ -43,8 +43,10 @@ class HTTPException(Exception):
     def __init__(self, status: int | None = None, *, headers: HeaderItems | None = None) -> None:
         if status is not None:
             self.status = int(status)
-        items = headers.items() if isinstance(headers, Mapping) else (headers or ())
-        self.headers: list[tuple[str, str]] = [(str(k), str(v)) for k, v in items]
+        self.headers: list[tuple[str, str]] = []
+        if headers:  # most errors have none: skip the (slow, abc) Mapping check
+            items = headers.items() if isinstance(headers, Mapping) else headers
+            self.headers = [(str(k), str(v)) for k, v in items]
         super().__init__(self.status)
 
 
@@ -70,7 +72,9 @@ class HTTPError(HTTPException):
         debug_detail: str | None = None,
     ) -> None:
         super().__init__(status, headers=headers)
-        self.title = title or type(self).title or f"{self.status} {reason_phrase(self.status)}"
+        self.title = title or type(self).title or STATUS_LINES.get(self.status) or (
+            f"{self.status} {reason_phrase(self.status)}"
+        )
         self.description = description if description is not None else type(self).description
         self.href = href
         self.code = code

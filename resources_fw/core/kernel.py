@@ -84,17 +84,39 @@ class Kernel:
             if self.propagate_exceptions:
                 raise
             response = self.handle_unexpected(exc, request)
+        return self.send(request, response, environ, start_response)
+
+    # -- the steps a front-end composes ---------------------------------------------------
+
+    def send(
+        self,
+        request: Request,
+        response: Response,
+        environ: WSGIEnvironment,
+        start_response: StartResponse,
+    ) -> Iterable[bytes]:
+        """Serve ``response`` to ``request``; uploads are closed after it, and a response
+        that cannot be sent (an unsafe header...) becomes a logged 500."""
         if "files" in request.__dict__:
             # Uploaded files may be spooled to disk: close them once the response is sent.
             response.call_on_close(request.close)
         try:
             return serve(response, environ, start_response, request.method == "HEAD")
-        except Exception as exc:  # e.g. an unsafe header: nothing was sent yet
-            if self.propagate_exceptions:
-                raise
-            return serve(self.handle_unexpected(exc, request), environ, start_response)
+        except Exception as exc:  # nothing was sent yet
+            return self.fail(exc, request, environ, start_response)
 
-    # -- the steps a front-end composes ---------------------------------------------------
+    def fail(
+        self,
+        exc: Exception,
+        request: Request,
+        environ: WSGIEnvironment,
+        start_response: StartResponse,
+    ) -> Iterable[bytes]:
+        """Serve the 500 for an exception raised before anything was sent (or re-raise it
+        with ``propagate_exceptions``)."""
+        if self.propagate_exceptions:
+            raise exc
+        return serve(self.handle_unexpected(exc, request), environ, start_response)
 
     def match(self, request: Request) -> Match:
         """Route ``request`` (raising 404/405/redirect errors); records the route on it."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from html import escape
 from typing import TYPE_CHECKING
@@ -11,12 +10,15 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
 from .errors import HTTPError, HTTPException, HTTPRedirect
+from .media import make_dumps
 from .response import Response
 
 if TYPE_CHECKING:
     from .request import Request
 
 _OFFERS = ["application/json", "text/html"]
+# ASCII output, as json.dumps gives: safe in any client's charset handling.
+_dumps = make_dumps(ensure_ascii=True)
 
 
 def wants_html(request: Request) -> bool:
@@ -52,7 +54,7 @@ def error_body(error: HTTPError, request: Request, debug: bool = False) -> tuple
     payload = error.to_dict()
     if detail:
         payload["detail"] = detail
-    return json.dumps(payload).encode(), "application/json"
+    return _dumps(payload).encode(), "application/json"
 
 
 def render_exception(

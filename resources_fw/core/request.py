@@ -136,7 +136,7 @@ class Request(WerkzeugRequest):
         method = environ.get("REQUEST_METHOD") or "GET"
         self.method = method if method.isupper() else method.upper()
         raw = environ.get("PATH_INFO") or "/"
-        if raw.isascii() and raw[:1] == "/" and raw[1:2] != "/":
+        if raw == "/" or (raw.isascii() and raw[0] == "/" and raw[1] != "/"):
             self.path = raw
         else:
             self.path = "/" + _decode(raw).lstrip("/")

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from http import HTTPStatus
-from typing import IO, TYPE_CHECKING, Any, TypeAlias, cast
+from typing import IO, TYPE_CHECKING, Any, Self, TypeAlias, cast
 
 from werkzeug.datastructures import Headers
 from werkzeug.http import dump_cookie, parse_options_header
@@ -31,6 +31,13 @@ _BAD_REASON = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _COOKIE_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 # Characters that would end or split a cookie attribute (werkzeug quotes values, not these).
 _BAD_COOKIE_ATTR = re.compile(r"[;,\s\x00-\x1f\x7f]")
+
+
+class ListHeaders(Headers):
+    """werkzeug ``Headers`` over an existing list of pairs, which it keeps and edits."""
+
+    def __init__(self, items: list[tuple[str, str]]) -> None:
+        self._list = items
 
 
 def parse_status(status: Status) -> tuple[int, str | None]:
@@ -69,6 +76,7 @@ class Response:
     #: werkzeug warns when a Set-Cookie header is longer than this (browsers drop such
     #: cookies silently); 0 turns the warning off. A front-end may read it from its config.
     max_cookie_size = 4093
+    _header_list: list[tuple[str, str]]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -98,10 +106,25 @@ class Response:
 
     # -- status -------------------------------------------------------------------------
 
+    @classmethod
+    def from_parts(
+        cls, body: Body, status_code: int, reason: str | None, header_list: list[tuple[str, str]]
+    ) -> Self:
+        """A response from parts a front-end has already checked: a status code in
+        100-999, a reason without control characters (or ``None``) and ``(name, value)``
+        pairs, which become :attr:`headers` as they are (nothing copied)."""
+        response = cls.__new__(cls)
+        response.body = body
+        response.status_code = status_code
+        response.reason = reason
+        response._header_list = header_list
+        response._on_close = []
+        return response
+
     @lazy
     def headers(self) -> Headers:
         """The response headers (werkzeug ``Headers``), created on first use."""
-        return Headers()
+        return ListHeaders(self.__dict__.get("_header_list", []))
 
     #: ``default_mimetype`` with its charset, computed once per class.
     default_content_type: str | None = "text/plain; charset=utf-8"

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
+from .errors import STATUS_LINES, status_line
+
 if TYPE_CHECKING:
     from .response import Response
 
@@ -143,17 +145,34 @@ def _chunks(
     return body, None, True  # type: ignore[return-value]
 
 
-def _headers(response: Response, length: int | None) -> list[tuple[str, str]]:
-    """The header list to send: checked, with Content-Length and Content-Type filled in."""
-    headers = response.__dict__.get("headers")  # never touched: no Headers object was made
-    # werkzeug's Headers keeps its items in ``_list``; copying it directly is 3x cheaper than
-    # to_wsgi_list() on the path every request takes.
-    header_list: list[tuple[str, str]]
+def _header_list(response: Response) -> list[tuple[str, str]]:
+    """A copy of the response's header pairs (a response may be served more than once,
+    and :func:`start` adds to the list)."""
+    stored = response.__dict__
+    headers = stored.get("headers")  # never touched: no Headers object was made
     if headers is None:
-        header_list = []
-    else:
-        items = getattr(headers, "_list", None)
-        header_list = list(items) if items is not None else headers.to_wsgi_list()
+        return list(stored.get("_header_list", ()))
+    # werkzeug's Headers keeps its items in ``_list``; copying it directly is 3x cheaper
+    # than to_wsgi_list().
+    items = getattr(headers, "_list", None)
+    return list(items) if items is not None else headers.to_wsgi_list()
+
+
+def start(
+    start_response: StartResponse,
+    status_code: int,
+    reason: str | None,
+    header_list: list[tuple[str, str]],
+    length: int | None,
+    default_content_type: str | None = None,
+) -> bool:
+    """Check ``header_list`` (which is extended in place), fill in Content-Length and
+    Content-Type, and call ``start_response``. True when the status may carry a body.
+
+    Raises :class:`HeaderValueError` before anything is sent if a header is unsafe. A
+    front-end that has the status and headers in hand calls this directly; :func:`serve`
+    calls it for a :class:`~.response.Response`.
+    """
     has_type = has_length = False
     for item in header_list:
         lower = _CHECKED.get(item) or _check_header(item)
@@ -161,14 +180,18 @@ def _headers(response: Response, length: int | None) -> list[tuple[str, str]]:
             has_type = True
         elif lower == "content-length":
             has_length = True
-    code = response.status_code
-    if code < 200 or code == 204 or code == 304:
-        return _bodyless_headers(code, header_list)
+    line = STATUS_LINES.get(status_code) if reason is None else None
+    if line is None:
+        line = status_line(status_code, reason)
+    if status_code < 200 or status_code == 204 or status_code == 304:
+        start_response(line, _bodyless_headers(status_code, header_list))
+        return False
     if not has_length and length is not None:
         header_list.append(("Content-Length", str(length)))
-    if not has_type and response.default_content_type:
-        header_list.append(("Content-Type", response.default_content_type))
-    return header_list
+    if not has_type and default_content_type:
+        header_list.append(("Content-Type", default_content_type))
+    start_response(line, header_list)
+    return True
 
 
 # Header pairs already found safe, by pair -> lower-cased name: responses repeat the same few
@@ -207,23 +230,29 @@ def serve(
     if head is None:
         head = environ.get("REQUEST_METHOD") == "HEAD"
     body = response.body
-    if type(body) is str:
-        data = body.encode(response.charset)
-        chunks: Iterable[bytes] = (data,)
-        length: int | None = len(data)
+    kind = type(body)
+    if kind is bytes or kind is str:  # the common case, without a call
+        data = body if kind is bytes else body.encode(response.charset)  # type: ignore[union-attr]
+        chunks: Iterable[bytes] = (data,)  # type: ignore[assignment]
+        length: int | None = len(data)  # type: ignore[arg-type]
         raw = False
     else:
         chunks, length, raw = _chunks(response, environ)
+    on_close = response._on_close
     try:
-        header_list = _headers(response, length)
+        has_body = start(
+            start_response,
+            response.status_code,
+            response.reason,
+            _header_list(response),
+            length,
+            response.default_content_type,
+        )
     except HeaderValueError:
         # This response will never be sent; its body and callbacks are finished with.
-        ClosingIterator(chunks, response._on_close).close()
+        ClosingIterator(chunks, on_close).close()
         raise
-    start_response(response.status, header_list)
-    code = response.status_code
-    on_close = response._on_close
-    if head or code < 200 or code == 204 or code == 304:
+    if head or not has_body:
         # Nothing to send, but the body is closed and the callbacks run when the server
         # closes, as for any response: a failure there must not follow start_response.
         close = getattr(chunks, "close", None)

@@ -75,6 +75,9 @@ class Handlers(dict[str, BaseHandler]):
         """The handler for ``media_type`` (``default`` when ``None``) and the type used;
         a 415 naming the type when none is registered."""
         wanted = media_type or default
+        found = self._cache.get(wanted)
+        if found is not None:
+            return found[0], wanted
         handler = self.find(wanted)
         if handler is None:
             raise HTTPUnsupportedMediaType(

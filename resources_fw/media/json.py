@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import IO, Any
 
-from ..core.media import JSONCodec
+from ..core.media import JSONCodec, make_dumps, strict_loads
 from ..errors import MediaMalformedError, MediaNotFoundError
 from .base import BaseHandler
 
@@ -23,29 +22,32 @@ class JSONHandler(BaseHandler):
         # Without a loads of yours, the core's strict decoder: UTF-8 only, no NaN/Infinity,
         # no lone surrogates.
         self._codec = JSONCodec(loads, self._dumps) if loads else JSONCodec(dumps=self._dumps)
+        # The default pair is called directly: the codec's adapters cost a call each.
+        self._default = dumps is None and loads is None
 
     def serialize(self, media: Any, content_type: str) -> bytes:
+        if self._default:
+            return _dumps(media).encode()
         return self._codec.encode(media)
 
     def deserialize(
         self, stream: IO[bytes], content_type: str | None, content_length: int | None
     ) -> Any:
-        data = stream.read()
-        return self.loads(data)
+        return self.loads(stream.read())
 
     def loads(self, data: bytes | str) -> Any:
         """Decode ``data``; empty -> :class:`MediaNotFoundError`, bad -> 400 naming JSON."""
-        if not data or not data.strip():
+        # Only a body that starts with white space can be all white space (no copy else).
+        if not data or (data[:1].isspace() and not data.strip()):
             raise MediaNotFoundError("JSON")
         try:
-            return self._codec.loads(data)
-        except ValueError as exc:
+            return strict_loads(data) if self._default else self._codec.loads(data)
+        except (ValueError, RecursionError) as exc:
             # The parser's message is for the developer: shown in debug mode only.
             raise MediaMalformedError(
                 "JSON", description="Could not parse JSON body.", debug_detail=str(exc)
             ) from exc
 
 
-# Falcon's output format (json.dumps with ensure_ascii=False), from one encoder built once:
-# json.dumps builds a new one on every call when given options.
-_dumps = json.JSONEncoder(ensure_ascii=False).encode
+# Falcon's output format (json.dumps with ensure_ascii=False), from one encoder built once.
+_dumps = make_dumps()

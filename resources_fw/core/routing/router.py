@@ -170,6 +170,8 @@ class Router:
         self.auto_options = auto_options
         self.slash_redirect = slash_redirect
         self.routes: list[Route] = []
+        # Whether any route matches with or without its trailing slash (strict_slashes=False).
+        self._lenient = False
         self._root = _Node()
         self._static: dict[str, _Leaf] = {}
         self._leaves: dict[str, _Leaf] = {}
@@ -207,6 +209,7 @@ class Router:
             template, target, wanted, name, dict(defaults or {}), strict_slashes, converters
         )
         self._matcher = self._finder = None
+        self._lenient = self._lenient or not strict_slashes
         leaf = self._insert(template, [converters[f.name] for f in template.fields])
         for other in leaf.routes:
             both = other.methods & wanted
@@ -329,9 +332,7 @@ class Router:
         if route.automatic:
             return Match(route, self._params(route, values), self._all_allowed(path))
         # Lengths always agree: a leaf's routes share one shape.
-        params = dict(zip(route.names, values)) if values else {}  # noqa: B905
-        if route.defaults:
-            params = {**route.defaults, **params}
+        params = route.params_of(values) if values or route.defaults else {}
         # What Match(...) does, minus the Python-level call of a NamedTuple's __new__.
         return tuple.__new__(Match, (route, params, leaf.allowed))
 
@@ -359,11 +360,7 @@ class Router:
 
     @staticmethod
     def _params(route: Route, values: list[Any]) -> dict[str, Any]:
-        # Lengths always agree: a leaf's routes share one shape.
-        params = dict(zip(route.names, values)) if values else {}  # noqa: B905
-        if route.defaults:
-            return {**route.defaults, **params}
-        return params
+        return route.params_of(values) if values or route.defaults else {}
 
     def _find(self, path: str, values: list[Any]) -> _Leaf | None:
         return (self._finder or self._compile().find)(path, values)
@@ -379,6 +376,8 @@ class Router:
 
     def _near_miss(self, path: str, method: str) -> Match:
         """A miss may be a trailing-slash difference: redirect or match leniently."""
+        if self.slash_redirect is None and not self._lenient:
+            raise NotFound()  # neither a redirect nor a lenient match could come of it
         alt = path[:-1] if path.endswith("/") and path != "/" else path + "/"
         values: list[Any] = []
         leaf = self._static.get(alt) or self._find(alt, values)
