@@ -72,8 +72,11 @@ class HTTPError(HTTPException):
         debug_detail: str | None = None,
     ) -> None:
         super().__init__(status, headers=headers)
-        self.title = title or type(self).title or STATUS_LINES.get(self.status) or (
-            f"{self.status} {reason_phrase(self.status)}"
+        self.title = (
+            title
+            or type(self).title
+            or STATUS_LINES.get(self.status)
+            or (f"{self.status} {reason_phrase(self.status)}")
         )
         self.description = description if description is not None else type(self).description
         self.href = href
