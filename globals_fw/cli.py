@@ -1,4 +1,5 @@
-"""The command line: ``python -m globals_fw --app module:app run|routes|shell|<yours>``.
+"""The command line: ``globals-fw --app module:app run|routes|shell|<yours>`` (or
+``python -m globals_fw ...``).
 
 ``app.cli`` is a click group; its commands run inside an application context. The app is
 found from ``--app``, else the ``GLOBALS_FW_APP`` (or ``FLASK_APP``) environment variable,
@@ -324,5 +325,6 @@ cli = MainGroup(name="globals_fw", help="Run and manage a globals_fw application
 
 
 def main() -> None:
-    """The console entry point."""
-    cli.main(prog_name="globals_fw")
+    """The console entry point (``globals-fw`` or ``python -m globals_fw``); click names the
+    program in messages after how it was started."""
+    cli.main()

@@ -11,7 +11,7 @@ import base64
 import hashlib
 import json
 import uuid
-from collections.abc import MutableMapping
+from collections.abc import Iterator, MutableMapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +20,11 @@ from markupsafe import Markup
 from werkzeug.datastructures import CallbackDict
 from werkzeug.http import http_date, parse_date
 
+from .globals import _cv_request
+
 if TYPE_CHECKING:
+    from _collections_abc import dict_items, dict_keys, dict_values
+
     from .app import App
     from .wrappers import Request, Response
 
@@ -71,6 +75,32 @@ class SecureCookieSession(CallbackDict[str, Any], SessionMixin):
     def __contains__(self, key: object) -> bool:
         self.accessed = True
         return super().__contains__(key)
+
+    # Any other read also makes the response depend on the cookie (``Vary: Cookie``).
+
+    def __iter__(self) -> Iterator[str]:
+        self.accessed = True
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self.accessed = True
+        return super().__len__()
+
+    def keys(self) -> dict_keys[str, Any]:
+        self.accessed = True
+        return super().keys()
+
+    def values(self) -> dict_values[str, Any]:
+        self.accessed = True
+        return super().values()
+
+    def items(self) -> dict_items[str, Any]:
+        self.accessed = True
+        return super().items()
+
+    def copy(self) -> dict[str, Any]:
+        self.accessed = True
+        return super().copy()
 
 
 class NullSession(SecureCookieSession):
@@ -140,6 +170,8 @@ _UNTAGGERS: dict[str, Any] = {
 
 session_json_serializer = TaggedJSONSerializer()
 
+_SAMESITE_VALUES = frozenset({"Lax", "Strict", "None"})
+
 
 class SessionInterface:
     """How sessions are opened and saved; set ``app.session_interface`` to replace it."""
@@ -165,11 +197,23 @@ class SessionInterface:
         return bool(app.config["SESSION_COOKIE_HTTPONLY"])
 
     def get_cookie_secure(self, app: App) -> bool:
-        return bool(app.config["SESSION_COOKIE_SECURE"])
+        """``SESSION_COOKIE_SECURE``; the cookie is also ``Secure`` whenever the current
+        request came over https (behind a TLS proxy, let ProxyFix set the scheme)."""
+        if app.config["SESSION_COOKIE_SECURE"]:
+            return True
+        ctx = _cv_request.get(None)
+        return ctx is not None and ctx.request.environ.get("wsgi.url_scheme") == "https"
 
     def get_cookie_samesite(self, app: App) -> str | None:
+        """``SESSION_COOKIE_SAMESITE``: ``"Lax"``, ``"Strict"``, ``"None"`` or ``None``."""
         value = app.config["SESSION_COOKIE_SAMESITE"]
-        return str(value) if value else None
+        if not value:
+            return None
+        if not isinstance(value, str) or value.title() not in _SAMESITE_VALUES:
+            raise ValueError(
+                f"SESSION_COOKIE_SAMESITE must be 'Lax', 'Strict', 'None' or None, not {value!r}."
+            )
+        return value.title()
 
     def get_cookie_partitioned(self, app: App) -> bool:
         return bool(app.config["SESSION_COOKIE_PARTITIONED"])
@@ -205,10 +249,7 @@ class SecureCookieSessionInterface(SessionInterface):
     def get_signing_serializer(self, app: App) -> URLSafeTimedSerializer | None:
         if not app.secret_key:
             return None
-        keys: list[str | bytes] = []
-        fallbacks = app.config.get("SECRET_KEY_FALLBACKS")
-        if fallbacks:
-            keys.extend(fallbacks)
+        keys = _fallback_keys(app.config.get("SECRET_KEY_FALLBACKS"))
         keys.append(app.secret_key)  # itsdangerous signs with the last key
         # Building a serializer costs more than signing with it: keep one per key set.
         cache: dict[tuple[Any, ...], URLSafeTimedSerializer] = self.__dict__.setdefault(
@@ -291,7 +332,31 @@ class SecureCookieSessionInterface(SessionInterface):
         _vary_cookie(response)
 
 
+def _fallback_keys(fallbacks: Any) -> list[str | bytes]:
+    """``SECRET_KEY_FALLBACKS`` as a list, oldest first; a bare string is refused (it would
+    otherwise be taken as one key per character)."""
+    if not fallbacks:
+        return []
+    if isinstance(fallbacks, str | bytes) or not isinstance(fallbacks, list | tuple):
+        raise TypeError(
+            "SECRET_KEY_FALLBACKS must be a list of old secret keys, not "
+            f"{type(fallbacks).__name__}: write SECRET_KEY_FALLBACKS = ['the old key']."
+        )
+    for key in fallbacks:
+        if not isinstance(key, str | bytes) or not key:
+            raise TypeError(
+                f"SECRET_KEY_FALLBACKS must hold non-empty str or bytes keys, not {key!r}."
+            )
+    return list(fallbacks)
+
+
 def _vary_cookie(response: Response) -> None:
-    values = {v.strip().lower() for h in response.headers.getlist("Vary") for v in h.split(",")}
-    if "cookie" not in values and "*" not in values:
-        response.headers.add("Vary", "Cookie")
+    """Add ``Cookie`` to ``Vary`` once, in one header line with whatever was there."""
+    existing = response.headers.getlist("Vary")
+    if not existing:
+        response.headers["Vary"] = "Cookie"
+        return
+    values = [v.strip() for h in existing for v in h.split(",") if v.strip()]
+    lowered = {v.lower() for v in values}
+    if "cookie" not in lowered and "*" not in lowered:
+        response.headers["Vary"] = ", ".join([*values, "Cookie"])

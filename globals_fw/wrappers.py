@@ -27,6 +27,7 @@ from resources_fw.core import Request as CoreRequest
 from resources_fw.core import Response as CoreResponse
 from resources_fw.core.response import text_content_type
 
+from .globals import _cv_app
 from .json import RequestJSON
 
 
@@ -102,6 +103,15 @@ class Response(CoreResponse):
     werkzeug's conditional-response helpers (``set_etag``, ``make_conditional``...)."""
 
     default_mimetype = "text/html"
+
+    @property
+    def max_cookie_size(self) -> int:  # type: ignore[override]
+        """``MAX_COOKIE_SIZE`` of the current app (werkzeug warns about a longer
+        ``Set-Cookie``; 0 turns that off), or the class default outside an app context."""
+        app_ctx = _cv_app.get(None)
+        if app_ctx is not None:
+            return int(app_ctx.app.config["MAX_COOKIE_SIZE"])
+        return super().max_cookie_size
 
     def __init__(
         self,

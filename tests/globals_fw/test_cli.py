@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -147,3 +150,60 @@ def test_shell_command_has_app_and_shell_context(
     assert result.exit_code == 0, result.output
     assert seen["app"] is app
     assert seen["answer"] == 42
+
+
+# -- the installed console script -------------------------------------------------------
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "globals_notes.py"
+
+
+@pytest.fixture
+def console_script(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run ``globals-fw`` (installed by ``pip install -e .``) in an empty directory."""
+    script = shutil.which("globals-fw")
+    if script is None:
+        pytest.skip("the globals-fw console script is not installed (pip install -e .)")
+    env = {k: v for k, v in os.environ.items() if k not in ("GLOBALS_FW_APP", "FLASK_APP")}
+
+    def run(*args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [script, *args],
+            cwd=tmp_path,
+            env={**env, **extra_env},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    return run
+
+
+def test_console_script_lists_the_example_apps_routes(
+    console_script: Callable[..., subprocess.CompletedProcess[str]],
+) -> None:
+    result = console_script("--app", f"{EXAMPLE}:create_app", "routes", "--sort", "rule")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["Endpoint", "Methods", "Rule"]
+    rules = [line.split()[-1] for line in lines[2:]]
+    assert rules == sorted(rules)
+    assert {"/", "/auth/login", "/api/notes/<int:note_id>"} <= set(rules)
+
+
+def test_console_script_finds_the_app_from_the_environment(
+    console_script: Callable[..., subprocess.CompletedProcess[str]],
+) -> None:
+    result = console_script("--help", GLOBALS_FW_APP=str(EXAMPLE))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Usage: globals-fw ")
+    assert "init-db" in result.stdout  # the app's own command, from app.cli
+
+
+def test_console_script_explains_a_missing_app(
+    console_script: Callable[..., subprocess.CompletedProcess[str]],
+) -> None:
+    result = console_script("--app", "no_such_module_xyz", "routes")
+    assert result.returncode == 2
+    assert "Could not import 'no_such_module_xyz'" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -213,3 +213,17 @@ def test_validly_signed_but_odd_payload_is_an_empty_session(session_app: App, pa
     res = c.get("/get")
     assert res.status_code == 200
     assert res.text == "None"
+
+
+def test_response_max_cookie_size_follows_the_current_app(app: App) -> None:
+    from globals_fw.wrappers import Response
+
+    assert Response().max_cookie_size == 4093  # no app context: the class default
+    app.config["MAX_COOKIE_SIZE"] = 100
+    with app.app_context():
+        response = Response()
+        assert response.max_cookie_size == 100
+        with pytest.warns(UserWarning, match="'big' cookie is too large"):
+            response.set_cookie("big", "x" * 200)
+        app.config["MAX_COOKIE_SIZE"] = 0  # off: warnings are errors in this suite
+        response.set_cookie("big", "x" * 200)
