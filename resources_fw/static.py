@@ -131,6 +131,8 @@ class StaticRoute:
         if _not_modified(req, etag, modified):
             file.close()
             resp.status = 304
+            # RFC 9110 15.4.5: with an ETag, a 304 should not repeat representation metadata.
+            resp.last_modified = None
             return
         span = req.range if req.range_unit in (None, "bytes") else None
         if span is None:

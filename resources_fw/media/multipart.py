@@ -43,12 +43,15 @@ class MultipartParseOptions:
     ``max_body_part_count`` bounds the number of parts (0: no bound);
     ``max_body_part_buffer_size`` bounds each part without a filename (kept in memory);
     parts with a filename larger than ``spool_threshold`` bytes spill to a temporary file.
-    ``media_handlers`` decode a part's :attr:`BodyPart.media`.
+    ``max_secure_filename_length`` caps :attr:`BodyPart.secure_filename` (0: no cap; the
+    default 255 is what most file systems accept). ``media_handlers`` decode a part's
+    :attr:`BodyPart.media`.
     """
 
     max_body_part_count: int = 64
     max_body_part_buffer_size: int = 1024 * 1024
     spool_threshold: int = 500 * 1024
+    max_secure_filename_length: int = 255
     default_charset: str = "utf-8"
     media_handlers: Handlers | None = field(default=None)
 
@@ -83,7 +86,8 @@ class BodyPart:
 
     @property
     def secure_filename(self) -> str:
-        """``filename`` made safe for the local file system (werkzeug's rules).
+        """``filename`` made safe for the local file system (werkzeug's rules), shortened
+        to ``max_secure_filename_length`` characters (the extension is kept).
 
         Raises :class:`MediaMalformedError` when the part has no usable file name.
         """
@@ -93,6 +97,12 @@ class BodyPart:
                 "multipart/form-data",
                 description=f"The file name of part {self.name!r} is missing or unusable.",
             )
+        limit = self._options.max_secure_filename_length
+        if limit and len(safe) > limit:
+            stem, dot, ext = safe.rpartition(".")
+            if dot and stem and len(ext) + 1 < limit:
+                return stem[: limit - len(ext) - 1] + dot + ext
+            return safe[:limit]
         return safe
 
     def get_data(self) -> bytes:
