@@ -6,12 +6,14 @@ import dataclasses
 import decimal
 import json as _json
 import uuid
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.http import http_date
 
 from resources_fw.core import JSONCodec
+from resources_fw.core.media import make_dumps, strict_loads
 
 from .globals import _cv_app
 
@@ -45,7 +47,7 @@ class JSONProvider:
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         """Parse JSON (strictly: ``NaN`` and ``Infinity`` are refused, as the core does)."""
-        return _CORE_CODEC.loads(s)
+        return strict_loads(s)
 
     def response(self, *args: Any, **kwargs: Any) -> Response:
         """A JSON response for ``args`` (one value, or a list) or ``kwargs`` (an object)."""
@@ -67,26 +69,35 @@ class DefaultJSONProvider(JSONProvider):
 
     def __init__(self, app: App) -> None:
         super().__init__(app)
-        self._encoders: dict[tuple[Any, ...], _json.JSONEncoder] = {}
+        self._encoders: dict[tuple[Any, ...], Callable[[Any], str]] = {}
 
-    def _encoder(self, pretty: bool) -> _json.JSONEncoder:
+    def _encoder(self, pretty: bool) -> Callable[[Any], str]:
         # One encoder per combination of settings: json.dumps() with options builds a new
-        # encoder on every call.
+        # encoder on every call. The compact one is the core's (the C encoder, called
+        # directly); indented output needs the stdlib's Python encoder.
         key = (self.default, self.ensure_ascii, self.sort_keys, pretty)
         encoder = self._encoders.get(key)
         if encoder is None:
-            encoder = self._encoders[key] = _json.JSONEncoder(
-                default=self.default,
-                ensure_ascii=self.ensure_ascii,
-                sort_keys=self.sort_keys,
-                indent=2 if pretty else None,
-                separators=(", ", ": ") if pretty else (",", ":"),
-            )
+            if pretty:
+                encoder = _json.JSONEncoder(
+                    default=self.default,
+                    ensure_ascii=self.ensure_ascii,
+                    sort_keys=self.sort_keys,
+                    indent=2,
+                ).encode
+            else:
+                encoder = make_dumps(
+                    self.default,
+                    ensure_ascii=self.ensure_ascii,
+                    sort_keys=self.sort_keys,
+                    separators=(",", ":"),
+                )
+            self._encoders[key] = encoder
         return encoder
 
     def dumps(self, obj: Any, **kwargs: Any) -> str:
         if not kwargs:
-            return self._encoder(False).encode(obj)
+            return self._encoder(False)(obj)
         kwargs.setdefault("default", self.default)
         kwargs.setdefault("ensure_ascii", self.ensure_ascii)
         kwargs.setdefault("sort_keys", self.sort_keys)
@@ -97,8 +108,13 @@ class DefaultJSONProvider(JSONProvider):
             raise TypeError("jsonify() takes positional or keyword arguments, not both")
         obj: Any = kwargs if not args else args[0] if len(args) == 1 else list(args)
         pretty = self.compact is False or (self.compact is None and self._app.debug)
-        body = self._encoder(pretty).encode(obj) + "\n"
-        return self._app.response_class(body.encode(), content_type=self.mimetype)
+        body = (self._encoder(pretty)(obj) + "\n").encode()
+        response_class = self._app.response_class
+        if getattr(response_class, "lean_init", False):
+            # Nothing for __init__ to do beyond storing these: skip it (and werkzeug's
+            # Headers, made only if someone asks for them).
+            return response_class.from_parts(body, 200, None, [("Content-Type", self.mimetype)])
+        return response_class(body, content_type=self.mimetype)
 
 
 def dumps(obj: Any, **kwargs: Any) -> str:

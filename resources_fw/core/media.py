@@ -37,7 +37,11 @@ def _not_serializable(obj: Any) -> Any:
 
 
 def make_dumps(
-    default: Callable[[Any], Any] = _not_serializable, *, ensure_ascii: bool = False
+    default: Callable[[Any], Any] = _not_serializable,
+    *,
+    ensure_ascii: bool = False,
+    sort_keys: bool = False,
+    separators: tuple[str, str] = (", ", ": "),
 ) -> Callable[[Any], str]:
     """``json.dumps`` with fixed options, built once: the stdlib's C encoder without its
     circular-reference check, which costs a fifth of encoding a 1 KB document. A structure
@@ -52,10 +56,18 @@ def make_dumps(
         encode_string = encoder_module.encode_basestring
     if c_make_encoder is None:  # no C accelerator: the pure-Python encoder, same options
         encoder = json.JSONEncoder(
-            ensure_ascii=ensure_ascii, check_circular=False, allow_nan=False, default=default
+            ensure_ascii=ensure_ascii,
+            check_circular=False,
+            allow_nan=False,
+            sort_keys=sort_keys,
+            separators=separators,
+            default=default,
         )
         return encoder.encode
-    chunks = c_make_encoder(None, default, encode_string, None, ": ", ", ", False, False, False)
+    item_separator, key_separator = separators
+    chunks = c_make_encoder(
+        None, default, encode_string, None, key_separator, item_separator, sort_keys, False, False
+    )
 
     def dumps(obj: Any) -> str:
         return "".join(chunks(obj, 0))

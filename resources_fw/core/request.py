@@ -10,6 +10,7 @@ is available unchanged on top.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from tempfile import SpooledTemporaryFile
 from types import MappingProxyType
 from typing import IO, TYPE_CHECKING, Any, cast
@@ -23,7 +24,9 @@ from werkzeug.datastructures import (
     ImmutableMultiDict,
     MultiDict,
 )
+from werkzeug.exceptions import BadRequestKeyError
 from werkzeug.formparser import FormDataParser, MultiPartParser
+from werkzeug.http import parse_options_header
 from werkzeug.sansio.http import parse_cookie
 from werkzeug.wrappers import Request as WerkzeugRequest
 
@@ -41,30 +44,51 @@ WSGIEnvironment = dict[str, Any]
 _DEFAULT_DECODERS = MediaDecoders()
 
 
+class QueryDict(ImmutableMultiDict[str, str]):
+    """werkzeug's ``ImmutableMultiDict`` with ``[key]`` and ``get`` done in one call each
+    (werkzeug's ``get`` goes through ``__getitem__``; views call them on every request)."""
+
+    def __getitem__(self, key: str) -> str:
+        values = dict.get(self, key)
+        if values:
+            return values[0]
+        raise BadRequestKeyError(key)
+
+    def get(self, key: str, default: Any = None, type: Any = None) -> Any:  # type: ignore[override]
+        values = dict.get(self, key)
+        if not values:
+            return default
+        if type is None:
+            return values[0]
+        try:
+            return type(values[0])
+        except (ValueError, TypeError):
+            return default
+
+
 def parse_query(query: str) -> ImmutableMultiDict[str, str]:
     """A WSGI ``QUERY_STRING`` (latin-1 text) as werkzeug's ``ImmutableMultiDict``.
 
     Decoded as werkzeug does (blank values kept; escapes of bytes that are not UTF-8 stay
     percent-encoded), except that raw invalid UTF-8 becomes U+FFFD instead of a 500.
     """
-    if not query.isascii():
-        query = _decode(query)
-    return parse_pairs(query)
+    return parse_pairs(query if query.isascii() else _decode(query))
 
 
 def parse_pairs(text: str) -> ImmutableMultiDict[str, str]:
     """``a=1&b=x+y&a=2`` (already decoded text) -> ``ImmutableMultiDict``, at a third of the
-    stdlib's cost: only pairs holding ``%`` or ``+`` are unquoted, and values are grouped in a
-    plain dict before the multidict is made."""
-    result: ImmutableMultiDict[str, str] = ImmutableMultiDict()
+    stdlib's cost: pairs are unquoted only when the text holds ``%`` or ``+``, and values are
+    grouped in a plain dict before the multidict is made."""
+    result: QueryDict = dict.__new__(QueryDict)
     if not text:
         return result
+    escaped = "%" in text or "+" in text
     grouped: dict[str, list[str]] = {}
     for item in text.split("&"):
         if not item:
             continue
         key, _, value = item.partition("=")
-        if "%" in item or "+" in item:
+        if escaped:
             key = unquote_plus(key, errors="werkzeug.url_quote")
             value = unquote_plus(value, errors="werkzeug.url_quote")
         values = grouped.get(key)
@@ -74,6 +98,13 @@ def parse_pairs(text: str) -> ImmutableMultiDict[str, str]:
             values.append(value)
     dict.update(result, grouped)
     return result
+
+
+@lru_cache(maxsize=256)
+def _content_type(raw: str) -> tuple[str, dict[str, str]]:
+    # Clients send a handful of distinct values; callers copy the params before use.
+    mimetype, params = parse_options_header(raw)
+    return mimetype.lower(), params
 
 
 def _decode(raw: str) -> str:
@@ -178,7 +209,19 @@ class Request(WerkzeugRequest):
     @lazy
     def args(self) -> ImmutableMultiDict[str, str]:
         """The query string as a ``MultiDict``, parsed on first use."""
-        return parse_query(self.environ.get("QUERY_STRING", ""))
+        raw = self.environ.get("QUERY_STRING", "")
+        return parse_pairs(raw if raw.isascii() else _decode(raw))
+
+    @lazy
+    def mimetype(self) -> str:
+        """The Content-Type without parameters, lower-cased (``""`` when absent)."""
+        return _content_type(self.environ.get("CONTENT_TYPE", ""))[0]
+
+    def _parse_content_type(self) -> None:
+        # werkzeug's, from the environ directly and parsed once per distinct value.
+        if "_parsed_content_type" not in self.__dict__:
+            mimetype, params = _content_type(self.environ.get("CONTENT_TYPE", ""))
+            self._parsed_content_type = (mimetype, dict(params))
 
     @lazy
     def cookies(self) -> ImmutableMultiDict[str, str]:
