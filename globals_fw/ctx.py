@@ -335,6 +335,9 @@ class _ContextStream:
     """An iterator that runs ``gen`` inside the request context it was made in, and runs
     that request's teardown once, when it is exhausted or closed (after the last byte)."""
 
+    #: What the generator raised, if anything: the teardown callbacks are given it.
+    _error: BaseException | None = None
+
     def __init__(self, ctx: RequestContext, gen: Iterable[Any]) -> None:
         self._ctx = ctx
         self._app_ctx = _cv_app.get()
@@ -358,6 +361,9 @@ class _ContextStream:
         except StopIteration:
             exhausted = True
             raise
+        except Exception as exc:
+            self._error = exc
+            raise
         finally:
             _cv_request.reset(req_token)
             _cv_app.reset(app_token)
@@ -378,14 +384,22 @@ class _ContextStream:
             close = getattr(self._gen, "close", None)
             steps: list[Callable[[], Any]] = [close] if close is not None else []
             ctx._streams = [s for s in ctx._streams if s is not self]
+            error = self._error
             if not ctx._streams:
-                steps.append(ctx.teardown)
+                steps.append(lambda: ctx.teardown(error))
                 if ctx._deferred_app:
-                    steps.append(lambda: ctx.app.do_teardown_appcontext(None))
+                    steps.append(lambda: ctx.app.do_teardown_appcontext(error))
             run_all(steps)
         finally:
             _cv_request.reset(req_token)
             _cv_app.reset(app_token)
+
+    def __del__(self) -> None:
+        # A body the server never closed (a client gone, a broken server): the request's
+        # teardown still runs, once, when the stream is collected. close() sets and
+        # resets its own context variables, so any thread may run this.
+        if not self._closed:
+            self.close()
 
 
 def stream_with_context(gen: Iterable[Any] | Callable[..., Iterable[Any]]) -> Any:
@@ -411,4 +425,6 @@ def _release_unclaimed_streams(ctx: RequestContext, response: Response) -> None:
     """Streams made during a request but not sent as its body never close: forget them so
     the teardown runs at the normal time."""
     if ctx._streams and response.body not in ctx._streams:
+        for stream in ctx._streams:
+            stream._closed = True  # the request's own teardown covers it
         ctx._streams = ()

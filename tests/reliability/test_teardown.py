@@ -201,11 +201,6 @@ def test_a_client_abort_tears_down_at_close_once() -> None:
     assert pushed_contexts() == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="globals_fw/ctx.py _ContextStream.__next__ does not keep the exception the "
-    "generator raised; close() then tears down with exc=None (Flask passes the error)",
-)
 def test_an_error_inside_a_stream_reaches_the_teardowns() -> None:
     recorder = Recorder()
     app = globals_fw.App("teardown", static_folder=None, template_folder=None)
@@ -293,11 +288,6 @@ def test_a_stream_never_closed_leaves_no_context_and_later_requests_tear_down() 
     assert counts["app"] >= 100
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="globals_fw/ctx.py _ContextStream has no finaliser: a stream that is never "
-    "closed (and only freed by the garbage collector) never runs its request's teardown",
-)
 def test_a_stream_never_closed_is_torn_down_when_collected() -> None:
     counts = {"request": 0, "app": 0}
     app = _counting_app(counts)
