@@ -110,7 +110,7 @@ class DefaultJSONProvider(JSONProvider):
         pretty = self.compact is False or (self.compact is None and self._app.debug)
         body = (self._encoder(pretty)(obj) + "\n").encode()
         response_class = self._app.response_class
-        if getattr(response_class, "lean_init", False):
+        if response_class.lean_init:
             # Nothing for __init__ to do beyond storing these: skip it (and werkzeug's
             # Headers, made only if someone asks for them).
             return response_class.from_parts(body, 200, None, [("Content-Type", self.mimetype)])

@@ -104,14 +104,7 @@ class Response(CoreResponse):
 
     default_mimetype = "text/html"
     direct_passthrough = False
-    #: Whether ``__init__`` only stores its arguments, so that ``from_parts`` may stand in
-    #: for it (``jsonify`` does); False for a subclass with an ``__init__`` of its own.
-    lean_init = True
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if "__init__" in cls.__dict__:
-            cls.lean_init = False
+    lean_init = True  # __init__ below only stores its arguments
 
     @property
     def max_cookie_size(self) -> int:  # type: ignore[override]

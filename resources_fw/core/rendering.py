@@ -65,9 +65,11 @@ def render_exception(
 ) -> Response:
     """A response for any :class:`HTTPException`: errors get a negotiated body, redirects and
     other statuses an empty one."""
-    response = response_class(status=exc.status, headers=exc.headers)
+    headers = list(exc.headers)
+    body = None
     if isinstance(exc, HTTPError) and not isinstance(exc, HTTPRedirect):
         body, content_type = error_body(exc, request, debug)
-        response.body = body
-        response.headers["Content-Type"] = content_type
-    return response
+        headers.append(("Content-Type", content_type))
+    if response_class.lean_init:
+        return response_class.from_parts(body, exc.status, None, headers)
+    return response_class(body, exc.status, headers)

@@ -78,9 +78,16 @@ class Response:
     max_cookie_size = 4093
     _header_list: list[tuple[str, str]]
 
+    #: Whether ``__init__`` only stores its arguments, so that :meth:`from_parts` may stand
+    #: in for it. A subclass with an ``__init__`` of its own is taken not to be lean unless
+    #: it says so.
+    lean_init = True
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls.default_content_type = text_content_type(cls.default_mimetype, cls.charset)
+        if "__init__" in cls.__dict__ and "lean_init" not in cls.__dict__:
+            cls.lean_init = False
 
     def __init__(
         self,

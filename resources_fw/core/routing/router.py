@@ -170,8 +170,10 @@ class Router:
         self.auto_options = auto_options
         self.slash_redirect = slash_redirect
         self.routes: list[Route] = []
-        # Whether any route matches with or without its trailing slash (strict_slashes=False).
+        # Whether any route matches with or without its trailing slash (strict_slashes=False),
+        # and whether any but the root ends with one (a missing slash may be redirected).
         self._lenient = False
+        self._slashed = False
         self._root = _Node()
         self._static: dict[str, _Leaf] = {}
         self._leaves: dict[str, _Leaf] = {}
@@ -210,6 +212,9 @@ class Router:
         )
         self._matcher = self._finder = None
         self._lenient = self._lenient or not strict_slashes
+        self._slashed = self._slashed or (
+            template.source.endswith("/") and template.source.strip("/") != ""
+        )
         leaf = self._insert(template, [converters[f.name] for f in template.fields])
         for other in leaf.routes:
             both = other.methods & wanted
@@ -376,7 +381,7 @@ class Router:
 
     def _near_miss(self, path: str, method: str) -> Match:
         """A miss may be a trailing-slash difference: redirect or match leniently."""
-        if self.slash_redirect is None and not self._lenient:
+        if not self._lenient and (self.slash_redirect is None or not self._slashed):
             raise NotFound()  # neither a redirect nor a lenient match could come of it
         alt = path[:-1] if path.endswith("/") and path != "/" else path + "/"
         values: list[Any] = []
