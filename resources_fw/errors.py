@@ -24,6 +24,8 @@ class HTTPError(core.HTTPError):
     """An HTTP 4xx/5xx error: ``status``, ``title``, ``description``, ``headers``, ``href``,
     ``code``. Serialized by the app's error serializer (JSON or HTML by ``Accept``)."""
 
+    href_text = "API documentation for this error"
+
     def __init__(
         self,
         status: int | str | None = None,
@@ -46,7 +48,8 @@ class HTTPError(core.HTTPError):
             code=code,
             debug_detail=debug_detail,
         )
-        self.href_text = href_text or "API documentation for this error"
+        if href_text:
+            self.href_text = href_text
 
     @property
     def status_code(self) -> int:

@@ -30,7 +30,6 @@ from .media.handlers import Handlers
 from .redirects import uri_encode_text
 from .util import dt_to_http
 
-_UNSET: Any = object()
 _SAME_SITE = {"lax": "Lax", "strict": "Strict", "none": "None"}
 # No Content-Type on these, as Falcon does.
 _TYPELESS = frozenset({100, 101, 102, 103, 204, 304})
@@ -106,7 +105,9 @@ class Response:
     stream: IO[bytes] | Iterable[bytes] | None = None
     #: Set to ``True`` (in middleware or a hook) to skip the remaining steps and responder.
     complete = False
-    _media: Any = _UNSET
+    #: A Python object serialized by the media handler for ``content_type`` (``None``, as
+    #: in Falcon: no body).
+    media: Any = None
     _reason: str | None = None
     _cookies: list[tuple[str, str]] | None = None
 
@@ -139,15 +140,6 @@ class Response:
 
     # -- body ---------------------------------------------------------------------------
 
-    @property
-    def media(self) -> Any:
-        """A Python object serialized by the media handler for ``content_type``."""
-        return None if self._media is _UNSET else self._media
-
-    @media.setter
-    def media(self, value: Any) -> None:
-        self._media = value
-
     def set_stream(self, stream: IO[bytes] | Iterable[bytes], content_length: int | None) -> None:
         """Stream the body from a file or an iterable of bytes of known length."""
         self.stream = stream
@@ -160,7 +152,7 @@ class Response:
             return self.text.encode()
         if self.data is not None:
             return self.data
-        if self._media is not _UNSET:
+        if self.media is not None:
             content_type = self.content_type or self.options.default_media_type
             handler = self.options.media_handlers.find(content_type)
             if handler is None:
@@ -169,13 +161,13 @@ class Response:
                     f"no media handler serializes resp.media as {content_type!r}; register "
                     "one in app.resp_options.media_handlers or set resp.text/resp.data"
                 )
-            return handler.serialize(self._media, content_type)
+            return handler.serialize(self.media, content_type)
         return None
 
     def clear_body(self) -> None:
         """Drop whatever body was set (the app does this before rendering an error)."""
         self.text = self.data = None
-        self._media = _UNSET
+        self.media = None
         stream = self.stream
         self.stream = None
         close = getattr(stream, "close", None)

@@ -47,7 +47,9 @@ class HTTPException(Exception):
         if headers:  # most errors have none: skip the (slow, abc) Mapping check
             items = headers.items() if isinstance(headers, Mapping) else headers
             self.headers = [(str(k), str(v)) for k, v in items]
-        super().__init__(self.status)
+        # What Exception.__init__(self.status) does, without the call: a 404 is built on
+        # every unrouted request.
+        self.args = (self.status,)
 
 
 class HTTPError(HTTPException):
@@ -59,6 +61,10 @@ class HTTPError(HTTPException):
 
     title: str | None = None
     description: str | None = None
+    # Defaults on the class: __init__ stores only what it is given.
+    href: str | None = None
+    code: int | str | None = None
+    debug_detail: str | None = None
 
     def __init__(
         self,
@@ -71,17 +77,21 @@ class HTTPError(HTTPException):
         code: int | str | None = None,
         debug_detail: str | None = None,
     ) -> None:
-        super().__init__(status, headers=headers)
+        HTTPException.__init__(self, status, headers=headers)
         self.title = (
             title
             or type(self).title
             or STATUS_LINES.get(self.status)
             or (f"{self.status} {reason_phrase(self.status)}")
         )
-        self.description = description if description is not None else type(self).description
-        self.href = href
-        self.code = code
-        self.debug_detail = debug_detail
+        if description is not None:
+            self.description = description
+        if href is not None:
+            self.href = href
+        if code is not None:
+            self.code = code
+        if debug_detail is not None:
+            self.debug_detail = debug_detail
 
     def __str__(self) -> str:
         return f"{self.title}: {self.description}" if self.description else str(self.title)
