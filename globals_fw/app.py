@@ -394,7 +394,7 @@ class App(TemplatingMixin, ErrorHandling, Scaffold):
         ):
             return self._dispatch_layered(environ, start_response)
         req: Request = self.request_class(environ, kernel.limits, kernel.decoders)
-        ctx = self.request_context_class(self, request=req)
+        ctx = self.request_context_class(self, None, req)
         app_ctx = self.app_context_class(self)
         app_ctx._tokens.append(_cv_app.set(app_ctx))
         ctx._tokens.append((_cv_request.set(ctx), app_ctx))

@@ -96,9 +96,10 @@ def run_all(funcs: Iterable[Callable[[], Any]]) -> None:
 class AppContext:
     """Makes ``current_app`` and ``g`` available; ``with app.app_context():``."""
 
+    _g: _AppCtxGlobals | None = None  # made on first use
+
     def __init__(self, app: App) -> None:
         self.app = app
-        self._g: _AppCtxGlobals | None = None
         self._tokens: list[contextvars.Token[AppContext]] = []
 
     @property
@@ -176,9 +177,11 @@ class RequestContext:
                 raise TypeError("RequestContext needs an environ or a request")
             request = app.make_request(environ)
         self.request: Request = request
-        self._session = session
+        if session is not None:
+            self._session = session
         self._tokens: list[tuple[contextvars.Token[RequestContext], AppContext | None]] = []
 
+    _session: SessionMixin | None = None  # opened on first use
     # Per-request lists stay shared empty tuples until something adds to them.
     _after_request_functions: Sequence[Callable[[Any], Any]] = ()
     #: Streams made by :func:`stream_with_context`: teardown waits for them to close.
