@@ -29,18 +29,18 @@ def parse_query(text: str, keep_blank: bool = True, csv: bool = False) -> dict[s
                 continue
             key, item = decoded
             if isinstance(item, list):
-                _add_all(out, key, item)
+                if key in out:
+                    _merge(out, key, item)
+                else:
+                    out[key] = item
                 continue
             value = item
         elif not key:
             continue
-        old = out.get(key)
-        if old is None:
-            out[key] = value
-        elif type(old) is list:
-            old.append(value)
+        if key in out:
+            _merge(out, key, [value])
         else:
-            out[key] = [old, value]
+            out[key] = value
     return out
 
 
@@ -59,11 +59,10 @@ def _decode_pair(
     return key, value
 
 
-def _add_all(out: dict[str, Any], key: str, values: list[str]) -> None:
-    old = out.get(key)
-    if old is None:
-        out[key] = values
-    elif type(old) is list:
+def _merge(out: dict[str, Any], key: str, values: list[str]) -> None:
+    """A repeated name: its values become (or extend) a list."""
+    old = out[key]
+    if type(old) is list:
         old.extend(values)
     else:
         out[key] = [old, *values]
