@@ -309,7 +309,10 @@ class App(TemplatingMixin, ErrorHandling, Scaffold):
             if trusted:
                 check_host(req, trusted)  # the core's check: a 400 for an untrusted Host
             match = self._kernel.match(req)  # the core's routing step
-        except (HTTPException, WerkzeugHTTPException) as exc:
+        except Exception as exc:
+            # HTTP errors (404, 405, redirects), and also a converter's bug: raised where
+            # the view would be called, with the contexts pushed, so that error handlers
+            # and teardown see it as they see any failure (pushing must never fail halfway).
             req.routing_exception = exc
         else:
             route = match.route
@@ -481,7 +484,7 @@ class App(TemplatingMixin, ErrorHandling, Scaffold):
         except HTTPRedirect as redirect:
             req.routing_exception = self._kernel.full_redirect(req, redirect)
             raise req.routing_exception from None
-        except (HTTPException, WerkzeugHTTPException) as exc:
+        except Exception as exc:
             req.routing_exception = exc
             raise
         route = req.route = match.route

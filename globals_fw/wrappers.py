@@ -62,7 +62,8 @@ class Request(CoreRequest):
     """
 
     json_module = RequestJSON()  # type: ignore[assignment]
-    routing_exception: HTTPException | WerkzeugHTTPException | None = None
+    #: The 404/405/redirect the URL matched to (or, rarely, a converter's own error).
+    routing_exception: HTTPException | WerkzeugHTTPException | Exception | None = None
     view_args: dict[str, Any] | None = None
     #: The body as loaded by a ``@validate(req_schema=...)`` view.
     media: Any = None
