@@ -78,6 +78,13 @@ _STEPS = (
 )
 
 
+def _listened(signal: Any, app: App) -> bool:
+    """Whether ``signal`` has a receiver for ``app``. Checked only when its ``receivers`` dict
+    is not empty: blinker keeps a receiver there after a sender-specific disconnect, so the
+    dict alone may say yes when nobody listens."""
+    return any(True for _ in signal.receivers_for(app))
+
+
 def _as_timedelta(value: timedelta | int) -> timedelta:
     return value if isinstance(value, timedelta) else timedelta(seconds=value)
 
@@ -388,10 +395,10 @@ class App(TemplatingMixin, ErrorHandling, Scaffold):
             or self.url_value_preprocessors
             or self._trusted_hosts
             or self._overridden
-            or _REQUEST_STARTED
-            or _REQUEST_FINISHED
-            or _APPCTX_PUSHED
-            or _APPCTX_POPPED
+            or (_REQUEST_STARTED and _listened(signals.request_started, self))
+            or (_REQUEST_FINISHED and _listened(signals.request_finished, self))
+            or (_APPCTX_PUSHED and _listened(signals.appcontext_pushed, self))
+            or (_APPCTX_POPPED and _listened(signals.appcontext_popped, self))
             or _cv_app.get(None) is not None
             or "globals_fw.preserve_context" in environ
         ):
@@ -426,8 +433,8 @@ class App(TemplatingMixin, ErrorHandling, Scaffold):
                 ctx._streams
                 or self.teardown_request_funcs
                 or self.teardown_appcontext_funcs
-                or _REQUEST_TEARING_DOWN
-                or _APPCTX_TEARING_DOWN
+                or (_REQUEST_TEARING_DOWN and _listened(signals.request_tearing_down, self))
+                or (_APPCTX_TEARING_DOWN and _listened(signals.appcontext_tearing_down, self))
                 or "files" in req.__dict__
             ):
                 failed = self._pop_with_teardown(ctx, response, error) or failed
