@@ -75,6 +75,8 @@ _STEPS = (
     "match_request",
     "request_context",
     "app_context",
+    "request_context_class",
+    "app_context_class",
 )
 
 
@@ -195,7 +197,8 @@ class App(TemplatingMixin, ErrorHandling, Scaffold):
         self._synced_version = -1
         self._trusted_hosts: Any = None
         self._got_first_request = False
-        # A subclass overriding a request step gets the step-by-step path, which calls it.
+        # A subclass overriding a request step (or the context classes, whose push and pop
+        # the direct path does inline) gets the step-by-step path, which calls them.
         self._overridden = any(
             getattr(type(self), name) is not getattr(App, name) for name in _STEPS
         )
