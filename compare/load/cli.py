@@ -4,10 +4,11 @@ check), print the figures and the bars, exit 1 when a bar fails."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,15 +17,8 @@ from compare.apps.registry import FRONT_ENDS
 from compare.load import slow
 from compare.load.bars import Bar, Cell, evaluate
 from compare.load.generator import MAX_CONCURRENCY, MAX_DURATION, LoadSummary, Plan, Tally, run
-from compare.load.servers import (
-    HOST,
-    SERVERS,
-    Server,
-    ServerError,
-    Snapshot,
-    high_water,
-    running,
-)
+from compare.load.proxy import INSTALL_HINT, NGINX_SUFFIX, Deployment, deployed, nginx_path, split
+from compare.load.servers import HOST, SERVERS, Server, ServerError, Snapshot, high_water, snapshot
 from compare.load.traffic import good_requests, hostile_requests, prepare
 
 #: How long to wait for the server's fds and threads to settle once the clients are gone.
@@ -35,8 +29,13 @@ WARMUP_CONCURRENCY = 16
 SAMPLE_EVERY = 0.25
 WARMUP_RECONNECT = 10
 DEFAULT_WARMUP = 15.0
-#: The slow-client check's bar applies to these; the others are shown as the known limitation.
-SLOW_BAR_SERVERS = ("gunicorn-gthread", "waitress")
+#: Every server, alone or behind nginx.
+SPECS = (*SERVERS, *(f"{name}{NGINX_SUFFIX}" for name in SERVERS))
+#: Servers that meet the slow-client bar without a proxy (docs/deployment.md, measured); any
+#: server behind nginx must meet it too. The others are shown as the known limitation.
+SLOW_SAFE_ALONE = ("waitress",)
+#: How many snapshots of the server the measured runs take, at most (and one per second at most).
+SERIES_POINTS = 120
 
 
 @dataclass(frozen=True)
@@ -52,6 +51,19 @@ class Options:
     slow_clients: int
     skip_load: bool
     json_path: Path | None
+    baseline: float = 0.0
+    rate: float = 0.0
+
+    @property
+    def baseline_duration(self) -> float:
+        """The no-hostile run's length: ``--baseline``, or the same as the mixed run."""
+        return self.baseline or self.duration
+
+
+def slow_bar_applies(spec: str) -> bool:
+    """Whether the slow-client bar applies to ``spec``: the documented deployments."""
+    server, proxied = split(spec)
+    return proxied or server in SLOW_SAFE_ALONE
 
 
 def _names(value: str, allowed: Sequence[str], what: str) -> tuple[str, ...]:
@@ -67,7 +79,12 @@ def _names(value: str, allowed: Sequence[str], what: str) -> tuple[str, ...]:
 def parse(argv: Sequence[str] | None) -> Options:
     """Parse and bound the command line."""
     parser = argparse.ArgumentParser(prog="python -m compare.load", description=__doc__)
-    parser.add_argument("--servers", default=",".join(SERVERS))
+    parser.add_argument(
+        "--servers",
+        default=",".join(SERVERS),
+        help=f"comma-separated, any of {','.join(SERVERS)}, each optionally with {NGINX_SUFFIX}",
+    )
+    parser.add_argument("--nginx", action="store_true", help="put nginx in front of each server")
     parser.add_argument("--front-ends", default=",".join(FRONT_ENDS))
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per run")
     parser.add_argument(
@@ -75,13 +92,19 @@ def parse(argv: Sequence[str] | None) -> Options:
     )
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--hostile-ratio", type=float, default=0.1)
+    parser.add_argument(
+        "--baseline", type=float, default=0.0, help="seconds of the no-hostile run (default: same)"
+    )
+    parser.add_argument(
+        "--rate", type=float, default=0.0, help="requests/s ceiling for all clients (0: none)"
+    )
     parser.add_argument("--quick", action="store_true", help="1 s runs, 4 connections")
     parser.add_argument("--slow-clients", type=int, default=0, metavar="N")
     parser.add_argument("--skip-load", action="store_true", help="only the slow-client check")
     parser.add_argument("--json", type=Path, default=None, metavar="PATH")
     args = parser.parse_args(argv)
     try:
-        servers = _names(args.servers, SERVERS, "server")
+        servers = _names(args.servers, SPECS, "server")
         front_ends = _names(args.front_ends, FRONT_ENDS, "front-end")
     except argparse.ArgumentTypeError as error:
         parser.error(str(error))
@@ -89,7 +112,13 @@ def parse(argv: Sequence[str] | None) -> Options:
     if args.quick:
         duration, concurrency = 1.0, 4
     if not 0 < duration <= MAX_DURATION or not 1 <= concurrency <= MAX_CONCURRENCY:
-        parser.error(f"--duration must be in (0, {MAX_DURATION}], --concurrency in [1, 256]")
+        parser.error(
+            f"--duration must be in (0, {MAX_DURATION:g}], --concurrency in [1, {MAX_CONCURRENCY}]"
+        )
+    if args.nginx:
+        servers = tuple(dict.fromkeys(f"{split(s)[0]}{NGINX_SUFFIX}" for s in servers))
+    if not 0 <= args.baseline <= MAX_DURATION or args.rate < 0:
+        parser.error(f"--baseline must be in [0, {MAX_DURATION:g}], --rate at least 0")
     if not 0 < args.hostile_ratio < 1:
         parser.error("--hostile-ratio must be between 0 and 1 (exclusive)")
     if not 0 <= args.slow_clients <= slow.MAX_SLOW_CLIENTS:
@@ -105,6 +134,8 @@ def parse(argv: Sequence[str] | None) -> Options:
         slow_clients=args.slow_clients,
         skip_load=args.skip_load,
         json_path=args.json,
+        baseline=args.baseline,
+        rate=args.rate,
     )
 
 
@@ -125,49 +156,98 @@ def settle(server: Server, reference: Snapshot | None = None) -> Snapshot:
     return previous
 
 
-def warm_up(handle: Server, plan: Plan, options: Options) -> Snapshot:
-    """Run ``plan`` for the warm-up time with at least ``WARMUP_CONCURRENCY`` connections
-    (so that the thread pools fill), sampling the server; return its warmed-up state."""
-    samples: list[Snapshot] = []
+@dataclass(frozen=True)
+class Point:
+    """One sample of a run: seconds since its start, the server's and nginx's figures."""
+
+    seconds: float
+    server: Snapshot
+    nginx: Snapshot | None
+
+
+@contextlib.contextmanager
+def sampling(deployment: Deployment, every: float) -> Iterator[list[Point]]:
+    """Sample the deployment's processes every ``every`` seconds while the block runs."""
+    points: list[Point] = []
     stop = threading.Event()
+    started = time.monotonic()
+    nginx = deployment.nginx
 
     def sample() -> None:
-        while not stop.wait(SAMPLE_EVERY):
-            samples.append(handle.snapshot())
+        while True:  # one sample at the start, then one every ``every`` seconds
+            proxy = snapshot(nginx.process.pid) if nginx is not None else None
+            elapsed = round(time.monotonic() - started, 2)
+            points.append(Point(elapsed, deployment.server.snapshot(), proxy))
+            if stop.wait(every):
+                return
 
     sampler = threading.Thread(target=sample, name="load-sampler", daemon=True)
     sampler.start()
     try:
-        concurrency = max(options.concurrency, WARMUP_CONCURRENCY)
+        yield points
+    finally:
+        stop.set()
+        sampler.join(5)
+
+
+def warm_up(deployment: Deployment, plan: Plan, options: Options) -> Snapshot:
+    """Run ``plan`` for the warm-up time with at least ``WARMUP_CONCURRENCY`` connections
+    (so that the thread pools fill), sampling the server; return its warmed-up state."""
+    with sampling(deployment, SAMPLE_EVERY) as points:
         run(
             plan,
             HOST,
-            handle.port,
+            deployment.port,
             duration=options.warmup,
-            concurrency=concurrency,
+            concurrency=max(options.concurrency, WARMUP_CONCURRENCY),
             seed=1,
             # Kept-alive connections stay with the worker that accepted them; new ones let
             # every worker warm up (fill its thread pool and allocator arenas).
             reconnect_every=WARMUP_RECONNECT,
+            rate=options.rate,
         )
-    finally:
-        stop.set()
-        sampler.join(5)
-    return high_water(settle(handle), samples)
+    return high_water(settle(deployment.server), [p.server for p in points])
 
 
-def measure(server: str, front_end: str, options: Options) -> Cell:
+@dataclass(frozen=True)
+class Measured:
+    """A cell's figures and the samples taken during its mixed run."""
+
+    cell: Cell
+    series: list[Point]
+
+
+def measure(spec: str, front_end: str, options: Options) -> Measured:
     """Warm up, then a run of good traffic only, then one with hostile traffic mixed in."""
-    with running(server, front_end) as handle:
-        good = tuple(good_requests(prepare(HOST, handle.port)))
+    with deployed(spec, front_end) as deployment:
+        port = deployment.port
+        good = tuple(good_requests(prepare(HOST, port)))
         clean = Plan(good)
         mixed = Plan(good, tuple(hostile_requests()), options.hostile_ratio)
-        settings = {"concurrency": options.concurrency}
-        before = warm_up(handle, mixed, options)
-        baseline = run(clean, HOST, handle.port, duration=options.duration, seed=2, **settings)
-        loaded = run(mixed, HOST, handle.port, duration=options.duration, seed=3, **settings)
-        after = settle(handle, before)
-    return Cell(server, front_end, baseline, loaded, before, after)
+        concurrency, rate = options.concurrency, options.rate
+        before = warm_up(deployment, mixed, options)
+        baseline = run(
+            clean,
+            HOST,
+            port,
+            duration=options.baseline_duration,
+            concurrency=concurrency,
+            seed=2,
+            rate=rate,
+        )
+        every = max(1.0, options.duration / SERIES_POINTS)
+        with sampling(deployment, every) as series:
+            loaded = run(
+                mixed,
+                HOST,
+                port,
+                duration=options.duration,
+                concurrency=concurrency,
+                seed=3,
+                rate=rate,
+            )
+        after = settle(deployment.server, before)
+    return Measured(Cell(spec, front_end, baseline, loaded, before, after), series)
 
 
 def _mib(kib: int) -> str:
@@ -175,7 +255,7 @@ def _mib(kib: int) -> str:
 
 
 TABLE_HEAD = (
-    f"{'server':<17}{'front-end':<13}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}{'base p99':>9}"
+    f"{'server':<23}{'front-end':<13}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}{'base p99':>9}"
     f"{'good':>7}{'hostile':>8}{'2xx':>7}{'3xx':>6}{'4xx':>6}{'5xx':>5}{'sock err':>9}"
     f"{'RSS MiB':>14}{'fds':>9}{'threads':>9}{'cli CPU s':>10}"
 )
@@ -187,7 +267,7 @@ def row(cell: Cell) -> str:
     socket_errors = t.good_socket_errors + t.hostile_socket_errors
     b, a = cell.before, cell.after
     return (
-        f"{cell.server:<17}{cell.front_end:<13}{m.requests_per_second:>8.0f}{m.p50_ms:>8.1f}"
+        f"{cell.server:<23}{cell.front_end:<13}{m.requests_per_second:>8.0f}{m.p50_ms:>8.1f}"
         f"{m.p99_ms:>8.1f}{cell.baseline.p99_ms:>9.1f}{t.good:>7}{t.hostile:>8}"
         f"{t.classes['2xx']:>7}{t.classes['3xx']:>6}{t.classes['4xx']:>6}{t.classes['5xx']:>5}"
         f"{socket_errors:>9}{_mib(b.rss_kib) + '->' + _mib(a.rss_kib):>14}"
@@ -236,47 +316,102 @@ def cell_json(cell: Cell, bars: Sequence[Bar]) -> dict[str, Any]:
     }
 
 
+def series_json(series: Sequence[Point]) -> list[dict[str, Any]]:
+    """The samples of a mixed run as JSON-ready data (totals per sample)."""
+    return [
+        {
+            "seconds": p.seconds,
+            "rss_kib": p.server.rss_kib,
+            "fds": p.server.fds,
+            "threads": p.server.threads,
+            **(
+                {"nginx_rss_kib": p.nginx.rss_kib, "nginx_fds": p.nginx.fds}
+                if p.nginx is not None
+                else {}
+            ),
+        }
+        for p in series
+    ]
+
+
+def print_series(series: Sequence[Point]) -> None:
+    """RSS over the mixed run: first, highest and last sample (a leak shows as a climb)."""
+    if len(series) < 2:
+        return
+    first, last = series[0], series[-1]
+    peak = max(series, key=lambda p: p.server.rss_kib)
+    print(
+        f"        RSS during the mixed run: {_mib(first.server.rss_kib)} MiB at "
+        f"{first.seconds:.0f} s, peak {_mib(peak.server.rss_kib)} at {peak.seconds:.0f} s, "
+        f"{_mib(last.server.rss_kib)} at {last.seconds:.0f} s ({len(series)} samples)"
+    )
+    if first.nginx is not None and last.nginx is not None:
+        print(
+            f"        nginx during the mixed run: RSS {_mib(first.nginx.rss_kib)} -> "
+            f"{_mib(last.nginx.rss_kib)} MiB, "
+            f"fds {first.nginx.fds} -> {last.nginx.fds}"
+        )
+
+
+def skipped(spec: str) -> bool:
+    """Whether ``spec`` needs nginx and there is none (printed once per cell)."""
+    if split(spec)[1] and nginx_path() is None:
+        print(f"SKIP  {spec}: nginx is not on PATH; {INSTALL_HINT}.", flush=True)
+        return True
+    return False
+
+
 def load_matrix(options: Options, report: dict[str, Any]) -> bool:
     """Measure every server x front-end cell; print the table and bars; True if all pass."""
     passed = True
-    cells: list[tuple[Cell, list[Bar]]] = []
+    cells: list[tuple[Measured, list[Bar]]] = []
     for server in options.servers:
+        if skipped(server):
+            report.setdefault("skipped", []).append(server)
+            continue
         for front_end in options.front_ends:
             print(f"measuring {server} x {front_end} ...", flush=True)
-            cell = measure(server, front_end, options)
-            cells.append((cell, evaluate(cell)))
+            measured = measure(server, front_end, options)
+            cells.append((measured, evaluate(measured.cell)))
+    if not cells:
+        report["cells"] = []
+        return passed
     print(f"\n{TABLE_HEAD}")
-    for cell, _ in cells:
-        print(row(cell))
-    for cell, bars in cells:
+    for measured, _ in cells:
+        print(row(measured.cell))
+    for measured, bars in cells:
+        cell = measured.cell
         print_bars(f"{cell.server} x {cell.front_end}", bars)
         failures = {**cell.baseline.tally.failures, **cell.mixed.tally.failures}
         for description, count in sorted(failures.items()):
             print(f"        unexpected: {description} (x{count})")
+        print_series(measured.series)
         passed = passed and all(b.passed for b in bars)
-    report["cells"] = [cell_json(c, b) for c, b in cells]
+    report["cells"] = [{**cell_json(m.cell, b), "series": series_json(m.series)} for m, b in cells]
     return passed
 
 
 def slow_check(options: Options, report: dict[str, Any]) -> bool:
-    """The slow-client check on every selected server; the bar applies to gthread and
-    waitress, sync workers are shown as the known limitation."""
+    """The slow-client check on every selected server; the bar applies to the documented
+    deployments (waitress alone, anything behind nginx), the others are shown as information."""
     passed = True
     results = []
     front_end = options.front_ends[0]
     print(f"\nslow clients: {options.slow_clients} connections dripping headers at 1 byte/s")
     for server in options.servers:
+        if skipped(server):
+            continue
         result = slow.check(server, front_end, options.slow_clients)
         results.append(result)
-        bound = server in SLOW_BAR_SERVERS
+        bound = slow_bar_applies(server)
         verdict = ("PASS" if result.passed else "FAIL") if bound else "info"
         worst = "-" if result.worst_ms is None else f"{result.worst_ms} ms"
         print(
-            f"  {verdict}  {server:<17} health probe answered within 1 s: "
+            f"  {verdict}  {server:<23} health probe answered within 1 s: "
             f"{result.answered}/{result.probes} (worst {worst}; {result.connected} connected)"
         )
         passed = passed and (result.passed or not bound)
-    report["slow_clients"] = [{**vars(r), "bar": r.server in SLOW_BAR_SERVERS} for r in results]
+    report["slow_clients"] = [{**vars(r), "bar": slow_bar_applies(r.server)} for r in results]
     return passed
 
 

@@ -15,7 +15,8 @@ from compare.load.client import Connection, ProtocolError, Reply, StaleConnectio
 from compare.load.traffic import Spec
 
 #: Hard bounds, whatever the command line says.
-MAX_DURATION = 600.0
+#: One hour: a 30-minute soak fits, an unattended typo does not run for days.
+MAX_DURATION = 3600.0
 MAX_CONCURRENCY = 256
 MAX_REQUESTS = 2_000_000
 #: How many distinct failure descriptions a tally keeps (counts are always complete).
@@ -178,13 +179,21 @@ class _Job:
     limit: int
     deadline: float
     reconnect_every: int
+    #: Seconds between one thread's request starts (0: as fast as the server answers).
+    interval: float
 
 
 def _worker(job: _Job, seed: int, tally: Tally) -> None:
     rng = random.Random(seed)
     connection = Connection(job.host, job.port)
+    # Threads start spread over one interval, so a paced run does not send in bursts.
+    next_start = time.monotonic() + job.interval * rng.random()
     try:
         for count in range(1, job.limit + 1):
+            if job.interval:
+                time.sleep(max(0.0, next_start - time.monotonic()))
+                # A late thread does not catch up by bursting: the pace is a ceiling.
+                next_start = max(next_start + job.interval, time.monotonic())
             if time.monotonic() >= job.deadline:
                 break
             send(connection, job.plan.pick(rng), job.host, job.port, tally)
@@ -204,18 +213,24 @@ def run(
     max_requests: int = MAX_REQUESTS,
     seed: int = 0,
     reconnect_every: int = 0,
+    rate: float = 0.0,
 ) -> LoadSummary:
     """Drive ``host:port`` with ``concurrency`` threads for at most ``duration`` seconds and at
     most ``max_requests`` requests in all. With ``reconnect_every``, each thread opens a new
-    connection after that many requests (spreading the load over a server's workers)."""
+    connection after that many requests (spreading the load over a server's workers). With
+    ``rate``, the threads together start at most that many requests per second (a soak at a
+    fraction of the maximum instead of flat out); latency is still measured from each send."""
     if not 0 < duration <= MAX_DURATION:
         raise ValueError(f"duration {duration} s must be in (0, {MAX_DURATION}].")
     if not 0 < concurrency <= MAX_CONCURRENCY:
         raise ValueError(f"concurrency {concurrency} must be in [1, {MAX_CONCURRENCY}].")
+    if rate < 0:
+        raise ValueError(f"rate {rate} must be 0 (unpaced) or a positive requests/s.")
     limit = max(1, min(max_requests, MAX_REQUESTS) // concurrency)
     tallies = [Tally() for _ in range(concurrency)]
     started, cpu = time.monotonic(), time.process_time()
-    job = _Job(plan, host, port, limit, started + duration, max(0, reconnect_every))
+    interval = concurrency / rate if rate else 0.0
+    job = _Job(plan, host, port, limit, started + duration, max(0, reconnect_every), interval)
     threads = [
         threading.Thread(
             target=_worker,

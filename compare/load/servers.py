@@ -150,7 +150,8 @@ class Server:
         return self.log.read().decode(errors="replace")[-limit:]
 
 
-def _answers(port: int) -> bool:
+def health_answers(port: int) -> bool:
+    """Whether ``/crosscut/health`` on ``HOST:port`` answers ``200`` (within 2 s)."""
     connection = Connection(HOST, port, timeout=2.0)
     try:
         reply = connection.exchange(request_bytes("GET", "/crosscut/health", close=True))
@@ -175,7 +176,7 @@ def wait_ready(server: Server, workers: int, timeout: float = STARTUP_TIMEOUT) -
                 f"{server.name} exited with {server.process.returncode}:\n{output[-2000:]}"
             )
         expected = 1 + workers if server.name.startswith("gunicorn") else 1
-        if len(server.snapshot().processes) >= expected and _answers(server.port):
+        if len(server.snapshot().processes) >= expected and health_answers(server.port):
             return
         time.sleep(0.1)
     raise ServerError(f"{server.name} did not answer on port {server.port} within {timeout} s.")

@@ -9,7 +9,8 @@ import time
 from dataclasses import dataclass
 
 from compare.load.client import Connection, request_bytes
-from compare.load.servers import HOST, running
+from compare.load.proxy import deployed
+from compare.load.servers import HOST
 
 MAX_SLOW_CLIENTS = 500
 PROBE_TIMEOUT = 1.0
@@ -90,9 +91,10 @@ def drip_and_probe(port: int, slow_clients: int, probes: int = 5) -> tuple[int, 
 
 
 def check(server: str, front_end: str, slow_clients: int, probes: int = 5) -> SlowResult:
-    """Run the slow-client check against ``server`` (2 workers) serving ``front_end``."""
-    with running(server, front_end) as handle:
-        connected, latencies = drip_and_probe(handle.port, slow_clients, probes)
+    """Run the slow-client check against ``server`` (2 workers; ``+nginx``: behind nginx)
+    serving ``front_end``."""
+    with deployed(server, front_end) as deployment:
+        connected, latencies = drip_and_probe(deployment.port, slow_clients, probes)
     answered = [t for t in latencies if t is not None]
     return SlowResult(
         server=server,
