@@ -22,6 +22,32 @@ WSGIApp = Callable[..., Iterable[bytes]]
 _AUTO = "auto"
 
 
+class StartResponseRecorder:
+    """A ``start_response`` that records each call (a copy of its headers) and checks
+    nothing: to see exactly what would reach a server."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, list[tuple[str, str]]]] = []
+
+    def __call__(
+        self, status: str, headers: list[tuple[str, str]], exc_info: Any = None
+    ) -> Callable[[bytes], None]:
+        self.calls.append((status, list(headers)))
+        return lambda data: None
+
+    @property
+    def status(self) -> str:
+        return self.calls[-1][0]
+
+    @property
+    def headers(self) -> list[tuple[str, str]]:
+        return self.calls[-1][1]
+
+    def names(self) -> list[str]:
+        """The last call's header names, lower-cased, in order."""
+        return [k.lower() for k, _ in self.headers]
+
+
 @dataclass
 class Result:
     """What a WSGI app answered."""

@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from werkzeug.datastructures import Headers, ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import BadRequestKeyError
+from wsgi_support import StartResponseRecorder as Recorder
 
 from resources_fw.core import (
     BadRequest,
@@ -33,28 +34,6 @@ from resources_fw.core.request import QueryDict, parse_pairs
 from resources_fw.core.wsgi import HeaderValueError, serve, start
 
 # -- helpers ------------------------------------------------------------------------------
-
-
-class Recorder:
-    """A ``start_response`` that keeps what it was called with."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, list[tuple[str, str]]]] = []
-
-    def __call__(self, status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-        self.calls.append((status, list(headers)))
-        return lambda data: None
-
-    @property
-    def status(self) -> str:
-        return self.calls[-1][0]
-
-    @property
-    def headers(self) -> list[tuple[str, str]]:
-        return self.calls[-1][1]
-
-    def names(self) -> list[str]:
-        return [k.lower() for k, _ in self.headers]
 
 
 def environ(method: str = "GET", **extra: Any) -> dict[str, Any]:

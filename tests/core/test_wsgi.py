@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from webtest import TestApp
 from werkzeug.datastructures import Headers
+from wsgi_support import StartResponseRecorder as Started
 
 from resources_fw.core import Kernel, Request, Response, Router, serve
 from resources_fw.core.errors import reason_phrase
@@ -33,27 +34,6 @@ class Tracked:
 
     def close(self) -> None:
         self.events.append("close")
-
-
-class Started:
-    """A start_response that records without checking (to see what would reach a server)."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, list[tuple[str, str]]]] = []
-
-    def __call__(
-        self, status: str, headers: list[tuple[str, str]], exc_info: Any = None
-    ) -> Callable[[bytes], None]:
-        self.calls.append((status, headers))
-        return lambda data: None
-
-    @property
-    def status(self) -> str:
-        return self.calls[-1][0]
-
-    @property
-    def headers(self) -> list[tuple[str, str]]:
-        return self.calls[-1][1]
 
 
 def kernel_for(make_response: Callable[[Request], Response]) -> Kernel:
