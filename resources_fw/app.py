@@ -249,7 +249,7 @@ class App:
     ) -> Iterable[bytes]:
         """One request, from environ to body iterable (through ``wsgi_app`` when it has
         been wrapped). The common case (no middleware, a bytes body) runs in this one
-        frame: each Python call costs about 0.1 us, a third of a request's budget."""
+        frame: a Python call costs 30 to 100 ns, and a whole request about 3 us."""
         if self._wrapped is not None and not inner:
             return self._wrapped(environ, start_response)
         kernel = self._kernel
