@@ -239,8 +239,8 @@ def test_apps_built_and_dropped_are_freed(front_name: str) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="both apps form reference cycles (the kernel's dispatch is a bound method of the "
-    "app; resources_fw's error handlers and serializer too), so only the collector frees them",
+    reason="both apps keep bound methods of themselves (globals_fw's kernel dispatch; "
+    "resources_fw's wsgi_app, error handlers and serializer), so only the collector frees them",
 )
 def test_apps_are_freed_without_the_garbage_collector(front_name: str) -> None:
     builder = SMALL_BUILDERS[front_name]
