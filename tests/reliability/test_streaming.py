@@ -2,16 +2,24 @@
 
 Once the status line is out, nothing can turn the answer into a 500: the error must reach the
 server (which logs it once and cuts the connection, so the client sees a truncated body), the
-body iterable must be closed, and no context may be left pushed. Checked in process and over
-a socket with werkzeug's development server (HTTP/1.1 chunked, like gunicorn).
+body iterable must be closed, and no context may be left pushed. Checked in process, over a
+socket with werkzeug's development server (HTTP/1.1 chunked), and under gunicorn's sync and
+gthread workers (``served_streams``), in a process of their own.
 """
 
 from __future__ import annotations
 
 import http.client
+import importlib.util
 import logging
+import os
+import socket
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +28,7 @@ from werkzeug.serving import make_server
 
 import globals_fw
 import resources_fw as falcon
+from compare.load.servers import free_port
 from globals_fw.testing import pushed_contexts
 
 
@@ -196,3 +205,63 @@ def test_over_http_a_body_shorter_than_its_content_length_is_detectable(
     assert response.getheader("Content-Length") == "100"
     assert (body, truncated) == (b"0123456789", True)
     assert events.closed == 1
+
+
+def _gunicorn(app: str, worker: str) -> subprocess.Popen[bytes]:
+    port = free_port()
+    here = Path(__file__).parent
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(here), os.environ.get("PYTHONPATH", "")]),
+    }
+    command = [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", "-w", "1"]
+    if worker == "gthread":
+        command += ["-k", "gthread", "--threads", "2"]
+    command += ["--log-level", "error", f"served_streams:{app}"]
+    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE)
+    process.port = port  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return process
+        except OSError:
+            if process.poll() is not None:
+                break
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"gunicorn did not start: {process.communicate()[1].decode()[-2000:]}")
+
+
+def _get(port: int, path: str) -> tuple[http.client.HTTPResponse, bytes, bool]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        try:
+            return response, response.read(), False
+        except http.client.IncompleteRead as exc:
+            return response, exc.partial, True
+    finally:
+        connection.close()
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("gunicorn") is None, reason="gunicorn is not installed"
+)
+@pytest.mark.parametrize("worker", ["sync", "gthread"])
+@pytest.mark.parametrize("app", ["resources_app", "globals_app"])
+def test_under_gunicorn_the_client_sees_a_truncated_body(app: str, worker: str) -> None:
+    process = _gunicorn(app, worker)
+    try:
+        response, body, truncated = _get(process.port, "/failing")  # type: ignore[attr-defined]
+        assert response.status == 200
+        assert (body, truncated) == (b"first", True)  # cut short, and the client can tell
+        for _ in range(3):  # the worker keeps serving
+            assert _get(process.port, "/ok")[1] == b"ok"  # type: ignore[attr-defined]
+    finally:
+        process.terminate()
+        _, errors = process.communicate(timeout=20)
+    log = errors.decode()
+    assert log.count("Traceback") == 1, log[-2000:]  # logged once, by gunicorn
+    assert "RuntimeError: broken in the middle of the stream" in log
