@@ -397,7 +397,8 @@ def slow_check(options: Options, report: dict[str, Any]) -> bool:
     passed = True
     results = []
     front_end = options.front_ends[0]
-    print(f"\nslow clients: {options.slow_clients} connections dripping headers at 1 byte/s")
+    count = options.slow_clients
+    print(f"\nslow clients: {count} connections dripping headers or a body at 1 byte/s")
     for server in options.servers:
         if skipped(server):
             continue

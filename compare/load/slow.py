@@ -1,5 +1,6 @@
-"""The slow-client check (reliability matrix #54): connections that drip their headers at
-1 byte/s while a health probe must keep answering within a second."""
+"""The slow-client check (reliability matrix #54): connections that drip their request at
+1 byte/s -- half of them the headers (slowloris), half a JSON body that never reaches its
+Content-Length -- while a health probe must keep answering within a second."""
 
 from __future__ import annotations
 
@@ -14,8 +15,13 @@ from compare.load.servers import HOST
 
 MAX_SLOW_CLIENTS = 500
 PROBE_TIMEOUT = 1.0
-#: The headers each slow client starts with; it then sends one more byte a second, forever.
-OPENING = b"GET /crosscut/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
+#: What the slow clients start with, in turn; each then sends one more byte a second. The
+#: body goes to a route that reads it (the notes API's JSON create).
+OPENINGS = (
+    b"GET /crosscut/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ",
+    b"POST /notes/notes HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+    b"Content-Length: 65536\r\n\r\n",
+)
 
 
 @dataclass(frozen=True)
@@ -68,10 +74,10 @@ def drip_and_probe(port: int, slow_clients: int, probes: int = 5) -> tuple[int, 
         target=_drip, args=(sockets, stop, time.monotonic() + 30 + probes), daemon=True
     )
     try:
-        for _ in range(slow_clients):
+        for i in range(slow_clients):
             try:
                 sock = socket.create_connection((HOST, port), timeout=2.0)
-                sock.sendall(OPENING)
+                sock.sendall(OPENINGS[i % len(OPENINGS)])
             except OSError:
                 continue
             sockets.append(sock)
