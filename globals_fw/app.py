@@ -22,6 +22,7 @@ from resources_fw.core import (
     HTTPRedirect,
     Kernel,
     Limits,
+    Match,
     MediaDecoders,
     MethodNotAllowed,
     Route,
@@ -55,6 +56,7 @@ _TEXT_TYPES = (str, bytes)
 _JSON_TYPES = (dict, list)
 _HEADER_TYPES = (Headers, dict, tuple, list)
 _HTTP_EXCEPTIONS = (HTTPException, WerkzeugHTTPException)
+_new = object.__new__
 # blinker updates each signal's receivers dict in place: a cheap "anyone listening?".
 _REQUEST_STARTED = signals.request_started.receivers
 _REQUEST_FINISHED = signals.request_finished.receivers
@@ -375,7 +377,10 @@ class App(TemplatingMixin, ErrorHandling, Scaffold):
         kernel.propagate_exceptions = self.propagate_exceptions
         self._trusted_hosts = config["TRUSTED_HOSTS"]
 
-    def wsgi_app(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+    # One frame on purpose (see the docstring): splitting it up costs a call per piece.
+    def wsgi_app(  # noqa: C901
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
         """The WSGI application proper; wrap this (not the app) with middleware:
         ``app.wsgi_app = Middleware(app.wsgi_app)``.
 
@@ -398,6 +403,8 @@ class App(TemplatingMixin, ErrorHandling, Scaffold):
             or self.url_value_preprocessors
             or self._trusted_hosts
             or self._overridden
+            or self.request_context_class is not RequestContext
+            or self.app_context_class is not AppContext
             or (_REQUEST_STARTED and _listened(signals.request_started, self))
             or (_REQUEST_FINISHED and _listened(signals.request_finished, self))
             or (_APPCTX_PUSHED and _listened(signals.appcontext_pushed, self))
@@ -407,16 +414,39 @@ class App(TemplatingMixin, ErrorHandling, Scaffold):
         ):
             return self._dispatch_layered(environ, start_response)
         req: Request = self.request_class(environ, kernel.limits, kernel.decoders)
-        ctx = self.request_context_class(self, None, req)
-        app_ctx = self.app_context_class(self)
-        app_ctx._tokens.append(_cv_app.set(app_ctx))
-        ctx._tokens.append((_cv_request.set(ctx), app_ctx))
+        # Both context classes are ours (checked above): made here without their __init__
+        # frames, and pushed as their push() would.
+        app_ctx: AppContext = _new(AppContext)
+        app_ctx.app = self
+        app_ctx._tokens = [_cv_app.set(app_ctx)]
+        ctx: RequestContext = _new(RequestContext)
+        ctx.app = self
+        ctx.request = req
+        ctx._tokens = [(_cv_request.set(ctx), app_ctx)]
         error: BaseException | None = None
         response: Response | None = None
         failed: Exception | None = None
         try:
-            try:
-                rv = self._route_and_call(req)
+            try:  # what pushing the context and dispatch_request do, in this frame
+                try:
+                    match = self.router.match(req.path, req.method)
+                except HTTPRedirect as redirect:
+                    req.routing_exception = self._kernel.full_redirect(req, redirect)
+                    raise req.routing_exception from None
+                except Exception as exc:
+                    req.routing_exception = exc
+                    raise
+                route = req.route = match.route
+                params = req.route_params = req.view_args = match.params
+                if route.automatic:
+                    rv = self._automatic_options(req, match)
+                else:  # what _call_view does, without its frame
+                    view = self.view_functions.get(route.name)  # type: ignore[arg-type]
+                    if view is None:
+                        self._missing_view(route)
+                    rv = view(**params) if params else view()
+                    if type(rv) not in _PLAIN and hasattr(rv, "__await__"):
+                        rv = self._run_async(rv)
             except Exception as exc:
                 rv = self.handle_user_exception(exc)
             if (  # a session to save, callbacks, streams or a custom class need the object
@@ -486,32 +516,13 @@ class App(TemplatingMixin, ErrorHandling, Scaffold):
             return exc
         return None
 
-    def _route_and_call(self, req: Request) -> Any:
-        """Match ``req`` and call its view (what pushing the context and
-        :meth:`dispatch_request` do, on the direct path)."""
-        try:
-            match = self.router.match(req.path, req.method)
-        except HTTPRedirect as redirect:
-            req.routing_exception = self._kernel.full_redirect(req, redirect)
-            raise req.routing_exception from None
-        except Exception as exc:
-            req.routing_exception = exc
-            raise
-        route = req.route = match.route
-        req.route_params = req.view_args = match.params
-        if route.automatic:
-            if route.rule in self._manual_options:
-                allowed = [m for m in match.allowed if m != "OPTIONS"]
-                req.routing_exception = MethodNotAllowed(allowed)
-                raise req.routing_exception
-            return self.make_default_options_response()
-        view = self.view_functions.get(route.name)  # type: ignore[arg-type]
-        if view is None:
-            self._missing_view(route)
-        rv = view(**match.params) if match.params else view()
-        if type(rv) not in _PLAIN and hasattr(rv, "__await__"):
-            rv = self._run_async(rv)
-        return rv
+    def _automatic_options(self, req: Request, match: Match) -> Any:
+        """The automatic OPTIONS answer, or 405 where the rule's view handles OPTIONS."""
+        if match.route.rule in self._manual_options:
+            allowed = [m for m in match.allowed if m != "OPTIONS"]
+            req.routing_exception = MethodNotAllowed(allowed)
+            raise req.routing_exception
+        return self.make_default_options_response()
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         return self.wsgi_app(environ, start_response)

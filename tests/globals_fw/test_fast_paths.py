@@ -24,6 +24,8 @@ from globals_fw import (
     signals,
     stream_with_context,
 )
+from globals_fw.ctx import AppContext, RequestContext
+from globals_fw.globals import _cv_request
 from globals_fw.sessions import SecureCookieSessionInterface
 
 Client = Callable[[Any], TestApp]
@@ -420,3 +422,51 @@ def test_disconnecting_from_the_sender_restores_the_direct_path(
         assert calls == ["/str"], "the direct path is back once nobody listens"
     finally:
         signals.request_started.disconnect(_noop_receiver)
+
+
+@pytest.mark.parametrize("which", ["request", "app"])
+def test_context_classes_set_on_the_app_are_used(
+    which: str, layered_calls: Callable[[App], list[str]]
+) -> None:
+    """The direct path makes the contexts itself, so only for our own classes: classes
+    set on the instance (not a subclass of App) take the step-by-step path and are used."""
+    made: list[str] = []
+
+    class OwnRequestContext(RequestContext):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            made.append("request")
+
+    class OwnAppContext(AppContext):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            made.append("app")
+
+    app = make_app()
+    calls = layered_calls(app)
+    if which == "request":
+        app.request_context_class = OwnRequestContext
+    else:
+        app.app_context_class = OwnAppContext
+    assert _call(app, "/str")[2] == b"hello world"
+    assert made == [which]
+    assert calls == ["/str"]
+
+
+def test_a_finished_request_context_can_be_pushed_again() -> None:
+    """The direct path leaves the contexts as ``pop()`` would: pushing one again later
+    (as a test holding on to it might) runs its teardown once, on that pop."""
+    app = make_app()
+    kept: list[RequestContext] = []
+    torn: list[str] = []
+
+    @app.route("/keep")
+    def keep() -> str:
+        kept.append(_cv_request.get())
+        return "kept"
+
+    assert _call(app, "/keep")[2] == b"kept"
+    app.teardown_request(lambda exc: torn.append("down"))
+    with kept[0]:
+        assert request.path == "/keep"
+    assert torn == ["down"]
