@@ -48,6 +48,7 @@ logger = logging.getLogger("resources_fw")
 ErrorHandler = Callable[[Any, Any, Any, dict[str, Any]], Any]
 ErrorSerializer = Callable[[Any, Any, Any], Any]
 Found = tuple[Responder, dict[str, Any], object | None]
+_new = object.__new__
 
 
 class _Sink:
@@ -244,7 +245,8 @@ class App:
 
     # -- one request --------------------------------------------------------------------
 
-    def __call__(
+    # One frame on purpose (see the docstring): splitting it up costs a call per piece.
+    def __call__(  # noqa: C901
         self, environ: WSGIEnvironment, start_response: StartResponse, inner: bool = False
     ) -> Iterable[bytes]:
         """One request, from environ to body iterable (through ``wsgi_app`` when it has
@@ -254,14 +256,31 @@ class App:
             return self._wrapped(environ, start_response)
         kernel = self._kernel
         req: Request = self._request_type(environ, kernel.limits, kernel.decoders)
-        req.options = self.req_options
-        resp = self._response_type(self.resp_options)
+        options = req.options = self.req_options
+        if self._response_type is Response:  # what its __init__ does, without the frame
+            resp = _new(Response)
+            resp.options = self.resp_options
+            resp._headers = {}
+        else:
+            resp = self._response_type(self.resp_options)
         params: dict[str, Any] = {}
         if self._components:
             params = self._run_middleware(req, resp)
         else:
             try:
-                responder, params, _ = self._find(req)
+                if options.strip_url_path_trailing_slash:
+                    responder, params, _ = self._find(req)
+                else:  # what _find does, in this frame
+                    try:
+                        match = self._router.match(req.path, req.method)
+                    except (core.NotFound, core.MethodNotAllowed) as exc:
+                        responder, params, _ = self._unmatched(req, req.path, exc)
+                    else:
+                        route = req.route = match.route
+                        params = req.route_params = match.params
+                        target: ResourceRoute = route.target
+                        req.uri_template = target.uri_template
+                        responder = target.responders[req.method]
                 responder(req, resp, **params)
             except Exception as exc:
                 self._handle_exception(req, resp, exc, params)
@@ -366,20 +385,26 @@ class App:
             path = path.rstrip("/") or "/"
         try:
             match = self._router.match(path, req.method)
-        except core.NotFound:
-            return self._find_sink(req, path)
-        except core.MethodNotAllowed as exc:
-            raise HTTPMethodNotAllowed(
-                exc.allowed,
-                # Not naming the method keeps HEAD's Content-Length equal to GET's.
-                description=f"{path} allows only {', '.join(exc.allowed)}.",
-            ) from None
+        except (core.NotFound, core.MethodNotAllowed) as exc:
+            return self._unmatched(req, path, exc)
         route = match.route
         target: ResourceRoute = route.target
         req.route = route
         req.route_params = match.params
         req.uri_template = target.uri_template
         return target.responders[req.method], match.params, target.resource
+
+    def _unmatched(
+        self, req: Request, path: str, exc: core.NotFound | core.MethodNotAllowed
+    ) -> Found:
+        """No route answers ``path``: a sink or static route may (else 404), or 405."""
+        if isinstance(exc, core.MethodNotAllowed):
+            raise HTTPMethodNotAllowed(
+                exc.allowed,
+                # Not naming the method keeps HEAD's Content-Length equal to GET's.
+                description=f"{path} allows only {', '.join(exc.allowed)}.",
+            ) from None
+        return self._find_sink(req, path)
 
     def _find_sink(self, req: Request, path: str) -> Found:
         if self._sink_before_static_route:

@@ -97,7 +97,7 @@ class Response:
     #: Replace with your own class for ``resp.context``.
     context_type: type[Any] = Context
 
-    # Defaults live on the class, so that building a response sets three attributes.
+    # Defaults live on the class, so that building a response sets two attributes.
     text: str | None = None
     data: bytes | None = None
     #: The Content-Type header (``None``: the app's ``media_type`` is sent).
@@ -108,12 +108,12 @@ class Response:
     #: A Python object serialized by the media handler for ``content_type`` (``None``, as
     #: in Falcon: no body).
     media: Any = None
+    status_code = 200
     _reason: str | None = None
     _cookies: list[tuple[str, str]] | None = None
 
     def __init__(self, options: ResponseOptions | None = None) -> None:
         self.options = options or _DEFAULT_OPTIONS
-        self.status_code = 200
         # lower-cased name -> (name as set, value); Set-Cookie lines live in _cookies.
         self._headers: dict[str, tuple[str, str]] = {}
 

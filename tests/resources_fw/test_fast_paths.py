@@ -244,3 +244,62 @@ def test_echoed_overflowing_number_is_400(client: Client) -> None:
     app = falcon.App()
     app.add_route("/", Echo())
     client(app).post("/", '{"x": 1e400}', content_type="application/json", status=400)
+
+
+class Tagged(falcon.Response):
+    """A response type with an ``__init__`` of its own: the app must call it."""
+
+    def __init__(self, options: Any = None) -> None:
+        super().__init__(options)
+        self.set_header("X-Tagged", "yes")
+
+
+def test_response_type_with_own_init_is_built_through_it(client: Client) -> None:
+    app = falcon.App(response_type=Tagged)
+    app.add_route("/", Counting(text="hi"))
+    resp = client(app).get("/")
+    assert resp.headers["X-Tagged"] == "yes"
+    assert resp.text == "hi"
+
+
+def test_default_response_starts_empty_with_the_apps_options(client: Client) -> None:
+    """The default ``Response`` is made without its ``__init__``: same starting state."""
+    seen: dict[str, Any] = {}
+
+    class Probe:
+        def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+            seen.update(status=resp.status_code, headers=resp.headers, options=resp.options)
+            resp.set_header("X-One", "1")
+
+    app = falcon.App()
+    app.add_route("/", Probe())
+    http = client(app)
+    for _ in range(2):  # a second request must not see the first one's header
+        assert http.get("/").headers["X-One"] == "1"
+        assert seen == {"status": 200, "headers": {}, "options": app.resp_options}
+
+
+class Item:
+    def on_get(self, req: falcon.Request, resp: falcon.Response, item_id: int) -> None:
+        resp.media = {"id": item_id, "template": req.uri_template}
+
+
+@pytest.mark.parametrize("strip", [False, True])
+def test_routing_in_the_call_frame_matches_the_general_steps(client: Client, strip: bool) -> None:
+    """Found, 405 with Allow, a sink on a miss, and the trailing-slash option (which takes
+    ``_find``): the same answers either way."""
+    app = falcon.App()
+    app.req_options.strip_url_path_trailing_slash = strip
+    app.add_route("/items/{item_id:int}", Item())
+    app.add_sink(lambda req, resp, **kw: setattr(resp, "text", f"sink {req.path}"), "/sink")
+    http = client(app)
+    assert http.get("/items/7").json == {"id": 7, "template": "/items/{item_id:int}"}
+    denied = http.post("/items/7", status=405)
+    assert denied.headers["Allow"] == "GET, HEAD, OPTIONS"
+    assert http.get("/sink/x").text == "sink /sink/x"
+    assert http.get("/nowhere", status=404).json["title"] == "404 Not Found"
+    slashed = http.get("/items/7/", expect_errors=True)
+    if strip:
+        assert slashed.json == {"id": 7, "template": "/items/{item_id:int}"}
+    else:
+        assert slashed.status_int == 404
