@@ -450,13 +450,19 @@ class App(TemplatingMixin, ErrorHandling, Scaffold):
             except Exception as exc:
                 rv = self.handle_user_exception(exc)
             if (  # a session to save, callbacks, streams or a custom class need the object
-                type(rv) is not str
-                or ctx._session is not None
+                ctx._session is not None
                 or ctx._after_request_functions
                 or ctx._streams
                 or "HTTP_COOKIE" in environ
                 or self.response_class is not Response
             ):
+                response = self.finalize_request(rv)
+            # Nothing to add to the response: the body it would have, without the object.
+            elif type(rv) is str:
+                body, content_type = rv.encode(), _HTML
+            elif type(rv) in _JSON_TYPES and type(self.json) is DefaultJSONProvider:
+                body, content_type = self.json.body(rv), self.json.mimetype
+            else:
                 response = self.finalize_request(rv)
         except Exception as exc:
             error = exc
@@ -478,9 +484,7 @@ class App(TemplatingMixin, ErrorHandling, Scaffold):
             return kernel.fail(failed, req, environ, start_response)
         if response is not None:
             return kernel.send(req, response, environ, start_response)
-        # A str from the view, nothing to add to it: the Response it would make, sent.
-        body = rv.encode()
-        if start(start_response, 200, None, [("Content-Type", _HTML)], len(body)):
+        if start(start_response, 200, None, [("Content-Type", content_type)], len(body)):
             return () if req.method == "HEAD" else (body,)
         return ()
 

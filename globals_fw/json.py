@@ -103,12 +103,17 @@ class DefaultJSONProvider(JSONProvider):
         kwargs.setdefault("sort_keys", self.sort_keys)
         return _json.dumps(obj, **kwargs)
 
+    def body(self, obj: Any) -> bytes:
+        """The body of :meth:`response` for ``obj``: UTF-8 JSON and a newline, indented when
+        ``compact`` is False (or None in debug mode)."""
+        pretty = self.compact is False or (self.compact is None and self._app.debug)
+        return (self._encoder(pretty)(obj) + "\n").encode()
+
     def response(self, *args: Any, **kwargs: Any) -> Response:
         if args and kwargs:
             raise TypeError("jsonify() takes positional or keyword arguments, not both")
         obj: Any = kwargs if not args else args[0] if len(args) == 1 else list(args)
-        pretty = self.compact is False or (self.compact is None and self._app.debug)
-        body = (self._encoder(pretty)(obj) + "\n").encode()
+        body = self.body(obj)
         response_class = self._app.response_class
         if response_class.lean_init:
             # Nothing for __init__ to do beyond storing these: skip it (and werkzeug's

@@ -16,6 +16,9 @@ from typing import IO, Any, TypeVar
 from werkzeug.exceptions import HTTPException as WerkzeugHTTPException
 from werkzeug.exceptions import default_exceptions
 
+from .globals import current_app
+from .helpers import send_from_directory
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 ErrorHandlerSpec = dict[str | None, dict[int | None, dict[type[BaseException], Callable[..., Any]]]]
@@ -137,8 +140,6 @@ class Scaffold:
 
     def get_send_file_max_age(self, filename: str | None) -> int | None:
         """Cache max age for static files (``SEND_FILE_MAX_AGE_DEFAULT``)."""
-        from .globals import current_app
-
         value = current_app.config["SEND_FILE_MAX_AGE_DEFAULT"]
         if value is None:
             return None
@@ -148,8 +149,6 @@ class Scaffold:
 
     def send_static_file(self, filename: str) -> Any:
         """The view of the ``static`` route."""
-        from .helpers import send_from_directory
-
         if not self.has_static_folder:
             raise RuntimeError(f"{self!r} has no static folder: pass static_folder=")
         max_age = self.get_send_file_max_age(filename)

@@ -11,6 +11,7 @@ from jinja2 import BaseLoader, Template, TemplateNotFound
 from jinja2 import Environment as BaseEnvironment
 
 from . import signals
+from .ctx import stream_with_context
 from .globals import _cv_request, current_app, g, request, session
 from .helpers import get_flashed_messages
 
@@ -102,8 +103,6 @@ def _stream(app: App, template: Template, context: dict[str, Any]) -> Iterator[s
 
     rv = generate()
     if _cv_request.get(None) is not None:
-        from .ctx import stream_with_context
-
         return stream_with_context(rv)  # type: ignore[no-any-return]
     return rv
 

@@ -28,7 +28,7 @@ from resources_fw.core import Response as CoreResponse
 from resources_fw.core.response import text_content_type
 
 from .globals import _cv_app
-from .json import RequestJSON
+from .json import RequestJSON, loads
 
 
 class Rule(NamedTuple):
@@ -225,8 +225,6 @@ class Response(CoreResponse):
         if not (force or self.is_json):
             return None
         try:
-            from .json import loads
-
             return loads(self.get_data())
         except ValueError:
             if silent:

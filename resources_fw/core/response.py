@@ -18,6 +18,7 @@ from werkzeug.http import dump_cookie, parse_options_header
 
 from .errors import status_line
 from .lazy import lazy
+from .wsgi import serve
 
 if TYPE_CHECKING:
     from .wsgi import StartResponse, WSGIEnvironment
@@ -303,6 +304,4 @@ class Response:
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         """A response is itself a WSGI application."""
-        from .wsgi import serve
-
         return serve(self, environ, start_response)

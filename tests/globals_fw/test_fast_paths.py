@@ -26,6 +26,7 @@ from globals_fw import (
 )
 from globals_fw.ctx import AppContext, RequestContext
 from globals_fw.globals import _cv_request
+from globals_fw.json import DefaultJSONProvider
 from globals_fw.sessions import SecureCookieSessionInterface
 
 Client = Callable[[Any], TestApp]
@@ -125,6 +126,14 @@ def _add_other_views(app: App) -> None:
     def listing() -> list[int]:
         return [1, 2]
 
+    @app.route("/surrogate")
+    def surrogate() -> str:
+        return "lone \ud800"  # cannot be encoded: a logged 500 on both paths
+
+    @app.route("/nan")
+    def not_a_number() -> dict[str, float]:
+        return {"x": float("nan")}  # not JSON: a logged 500 on both paths
+
 
 # (method, path, headers)
 REQUESTS: list[tuple[str, str, dict[str, str]]] = [
@@ -139,6 +148,10 @@ REQUESTS: list[tuple[str, str, dict[str, str]]] = [
     ("POST", "/str", {}),
     ("HEAD", "/str", {}),
     ("HEAD", "/dict", {}),
+    ("GET", "/list", {}),
+    ("HEAD", "/list", {}),
+    ("GET", "/surrogate", {}),
+    ("GET", "/nan", {}),
     ("GET", "/abort", {}),
     ("GET", "/abort", {"Accept": "text/html"}),
     ("GET", "/boom", {}),
@@ -271,8 +284,17 @@ def test_direct_and_layered_paths_answer_alike(
     direct_kinds = [type(r.exc_info[1]) for r in direct_errors]  # type: ignore[index]
     layered_kinds = [type(r.exc_info[1]) for r in layered_errors]  # type: ignore[index]
     assert direct_kinds == layered_kinds
-    assert RuntimeError in direct_kinds
-    assert len(direct_kinds) == 2
+    # The view's RuntimeError, the unencodable str, NaN in JSON, the newline in a header.
+    assert sorted(k.__name__ for k in direct_kinds) == [
+        "RuntimeError",
+        "UnicodeEncodeError",
+        "ValueError",
+        "ValueError",
+    ]
+    assert by_request["GET /surrogate {}"][0] == 500
+    assert by_request["GET /nan {}"][0] == 500
+    assert by_request["GET /list {}"][2] == b"[1,2]\n"
+    assert by_request["HEAD /list {}"][2] == b""
 
 
 @pytest.mark.parametrize("layered", [False, True])
@@ -470,3 +492,26 @@ def test_a_finished_request_context_can_be_pushed_again() -> None:
     with kept[0]:
         assert request.path == "/keep"
     assert torn == ["down"]
+
+
+def test_json_provider_settings_and_subclasses_are_honoured(client: Client) -> None:
+    """A dict or list from a view is encoded on the direct path only by the default
+    provider, with the app's settings; a provider of one's own is called as usual."""
+    app = make_app()
+    provider = app.json
+    assert isinstance(provider, DefaultJSONProvider)
+    provider.sort_keys = False
+    provider.mimetype = "application/vnd.example+json"
+    http = client(app)
+    answer = http.get("/dict")
+    assert answer.content_type == "application/vnd.example+json"
+    assert answer.body == b'{"a":1,"b":[1,2],"c":"\\u00e9"}\n'
+
+    class Wrapping(DefaultJSONProvider):
+        def response(self, *args: Any, **kwargs: Any) -> Response:
+            response = super().response(*args, **kwargs)
+            response.headers["X-Provider"] = "own"
+            return response
+
+    app.json = Wrapping(app)
+    assert http.get("/list").headers["X-Provider"] == "own"
