@@ -79,25 +79,35 @@ def parse_pairs(text: str) -> ImmutableMultiDict[str, str]:
     """``a=1&b=x+y&a=2`` (already decoded text) -> ``ImmutableMultiDict``, at a third of the
     stdlib's cost: pairs are unquoted only when the text holds ``%`` or ``+``, and values are
     grouped in a plain dict before the multidict is made."""
-    result: QueryDict = dict.__new__(QueryDict)
+    result: QueryDict = _dict_new(QueryDict)
     if not text:
         return result
-    escaped = "%" in text or "+" in text
     grouped: dict[str, list[str]] = {}
-    for item in text.split("&"):
-        if not item:
-            continue
-        key, _, value = item.partition("=")
-        if escaped:
-            key = unquote_plus(key, errors="werkzeug.url_quote")
-            value = unquote_plus(value, errors="werkzeug.url_quote")
-        values = grouped.get(key)
-        if values is None:
-            grouped[key] = [value]
-        else:
-            values.append(value)
-    dict.update(result, grouped)
+    if "%" in text or "+" in text:
+        for item in text.split("&"):
+            if item:
+                key, _, value = item.partition("=")
+                key = unquote_plus(key, errors="werkzeug.url_quote")
+                value = unquote_plus(value, errors="werkzeug.url_quote")
+                if key in grouped:
+                    grouped[key].append(value)
+                else:
+                    grouped[key] = [value]
+    else:
+        for item in text.split("&"):
+            key, _, value = item.partition("=")
+            if key in grouped:
+                if item:  # an empty item ("a=1&&b=2") is no pair
+                    grouped[key].append(value)
+            elif item:
+                grouped[key] = [value]
+    _dict_update(result, grouped)
     return result
+
+
+# The multidict is filled as a plain dict: its own methods would check each value.
+_dict_new = dict.__new__
+_dict_update = dict.update
 
 
 @lru_cache(maxsize=256)
