@@ -25,7 +25,7 @@ from globals_fw import (
     stream_with_context,
 )
 from globals_fw.ctx import AppContext, RequestContext
-from globals_fw.globals import _cv_request
+from globals_fw.globals import _cv_app, _cv_request
 from globals_fw.json import DefaultJSONProvider
 from globals_fw.sessions import SecureCookieSessionInterface
 
@@ -515,3 +515,28 @@ def test_json_provider_settings_and_subclasses_are_honoured(client: Client) -> N
 
     app.json = Wrapping(app)
     assert http.get("/list").headers["X-Provider"] == "own"
+
+
+def test_direct_path_contexts_have_the_state_their_init_makes() -> None:
+    """The direct path makes both contexts without calling ``__init__``: the attributes
+    must be the ones ``__init__`` (plus ``push``) would have made."""
+    app = make_app()
+    seen: dict[str, Any] = {}
+
+    @app.route("/state")
+    def state() -> str:
+        ctx = _cv_request.get()
+        app_ctx = _cv_app.get()
+        made = RequestContext(app, request=ctx.request)
+        made_app = AppContext(app)
+        seen["request"] = (sorted(vars(ctx)), sorted(vars(made)))
+        seen["app"] = (sorted(vars(app_ctx)), sorted(vars(made_app)))
+        seen["values"] = (ctx.app, ctx.request, app_ctx.app, len(ctx._tokens))
+        return "ok"
+
+    assert _call(app, "/state")[2] == b"ok"
+    assert seen["request"][0] == seen["request"][1]
+    assert seen["app"][0] == seen["app"][1]
+    assert seen["values"][0] is app
+    assert seen["values"][2] is app
+    assert seen["values"][3] == 1

@@ -269,6 +269,8 @@ def test_default_response_starts_empty_with_the_apps_options(client: Client) -> 
     class Probe:
         def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
             seen.update(status=resp.status_code, headers=resp.headers, options=resp.options)
+            # The same state as its __init__ makes (a new attribute there must be made here).
+            seen["state"] = vars(resp) == vars(falcon.Response(app.resp_options))
             resp.set_header("X-One", "1")
 
     app = falcon.App()
@@ -276,7 +278,12 @@ def test_default_response_starts_empty_with_the_apps_options(client: Client) -> 
     http = client(app)
     for _ in range(2):  # a second request must not see the first one's header
         assert http.get("/").headers["X-One"] == "1"
-        assert seen == {"status": 200, "headers": {}, "options": app.resp_options}
+        assert seen == {
+            "status": 200,
+            "headers": {},
+            "options": app.resp_options,
+            "state": True,
+        }
 
 
 class Item:
