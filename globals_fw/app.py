@@ -26,6 +26,7 @@ from resources_fw.core import (
     MediaDecoders,
     MethodNotAllowed,
     Route,
+    RouteConflictError,
     Router,
     check_host,
 )
@@ -41,7 +42,7 @@ from .globals import _cv_app, _cv_request, g
 from .helpers import _redirect
 from .json import DefaultJSONProvider, JSONProvider
 from .routing import BuildError, UrlMap, build_url
-from .scaffold import F, Scaffold
+from .scaffold import F, Scaffold, ensure_sync
 from .sessions import SecureCookieSessionInterface, SessionInterface
 from .templating import Environment, TemplatingMixin, _ctx_globals
 from .wrappers import Request, Response, from_werkzeug_response
@@ -87,6 +88,17 @@ def _listened(signal: Any, app: App) -> bool:
     is not empty: blinker keeps a receiver there after a sender-specific disconnect, so the
     dict alone may say yes when nobody listens."""
     return any(True for _ in signal.receivers_for(app))
+
+
+def _may_be_shadowed(view_func: Callable[..., Any] | None) -> bool:
+    """Whether a rule that conflicts with an earlier one is one Flask code relies on keeping
+    for ``url_for`` alone: one without a view (the tutorial's ``add_url_rule("/",
+    endpoint="index")``) or a static route (a blueprint's under the app's, as Flask's docs
+    describe). Any other conflict is a mistake worth an error."""
+    if view_func is None:
+        return True
+    owner = getattr(view_func, "__self__", None)
+    return isinstance(owner, Scaffold) and view_func.__name__ == "send_static_file"
 
 
 def _as_timedelta(value: timedelta | int) -> timedelta:
@@ -301,18 +313,35 @@ class App(TemplatingMixin, ErrorHandling, Scaffold):
                     "View function mapping is overwriting an existing endpoint function: "
                     f"{endpoint} (give one of the views another endpoint= name)"
                 )
-        self.router.add(
-            rule,
-            endpoint,
-            sorted(wanted),
-            name=endpoint,
-            defaults=options.get("defaults"),
-            strict_slashes=options.get("strict_slashes", True),
-        )
-        if not provide_automatic_options and "OPTIONS" not in wanted:
+        routed = self._add_route(rule, endpoint, sorted(wanted), view_func, options)
+        if routed and not provide_automatic_options and "OPTIONS" not in wanted:
             self._manual_options.add(rule)
         if view_func is not None:
             self.view_functions[endpoint] = view_func
+
+    def _add_route(
+        self,
+        rule: str,
+        endpoint: str,
+        methods: list[str],
+        view_func: Callable[..., Any] | None,
+        options: dict[str, Any],
+    ) -> bool:
+        """Add the rule to the router (True), or, for a duplicate Flask would accept, to the
+        rules kept for building only (False)."""
+        defaults, strict_slashes = options.get("defaults"), options.get("strict_slashes", True)
+        args = (rule, endpoint, methods)
+        try:
+            self.router.add(*args, name=endpoint, defaults=defaults, strict_slashes=strict_slashes)
+        except RouteConflictError:
+            if not _may_be_shadowed(view_func):
+                raise
+            # Flask keeps it and lets the earlier rule answer: here it is built, never matched.
+            self.url_map.shadowed.add(
+                *args, name=endpoint, defaults=defaults, strict_slashes=strict_slashes
+            )
+            return False
+        return True
 
     def match_request(self, req: Request) -> None:
         """Route ``req``: fill ``view_args`` and ``url_rule``, or ``routing_exception``."""
@@ -321,6 +350,8 @@ class App(TemplatingMixin, ErrorHandling, Scaffold):
             if trusted:
                 check_host(req, trusted)  # the core's check: a 400 for an untrusted Host
             match = self._kernel.match(req)  # the core's routing step
+        except MethodNotAllowed as not_allowed:
+            req.routing_exception = self._not_allowed(req, not_allowed)
         except Exception as exc:
             # HTTP errors (404, 405, redirects), and also a converter's bug: raised where
             # the view would be called, with the contexts pushed, so that error handlers
@@ -433,6 +464,9 @@ class App(TemplatingMixin, ErrorHandling, Scaffold):
                 except HTTPRedirect as redirect:
                     req.routing_exception = self._kernel.full_redirect(req, redirect)
                     raise req.routing_exception from None
+                except MethodNotAllowed as not_allowed:
+                    req.routing_exception = self._not_allowed(req, not_allowed)
+                    raise req.routing_exception from None
                 except Exception as exc:
                     req.routing_exception = exc
                     raise
@@ -519,6 +553,19 @@ class App(TemplatingMixin, ErrorHandling, Scaffold):
         except Exception as exc:
             return exc
         return None
+
+    def _not_allowed(self, req: Request, exc: MethodNotAllowed) -> MethodNotAllowed:
+        """The 405 for ``req``, whose ``Allow`` leaves out OPTIONS where the rule was added
+        with ``provide_automatic_options=False``."""
+        if not self._manual_options or "OPTIONS" not in exc.allowed:
+            return exc
+        try:
+            route = self.router.match(req.path, "OPTIONS").route
+        except Exception:
+            return exc
+        if route.automatic and route.rule in self._manual_options:
+            return MethodNotAllowed([m for m in exc.allowed if m != "OPTIONS"])
+        return exc
 
     def _automatic_options(self, req: Request, match: Match) -> Any:
         """The automatic OPTIONS answer, or 405 where the rule's view handles OPTIONS."""
@@ -741,8 +788,13 @@ class App(TemplatingMixin, ErrorHandling, Scaffold):
 
     def teardown_appcontext(self, f: F) -> F:
         """Run ``f(error)`` when the application context is popped."""
-        self.teardown_appcontext_funcs.append(f)
+        self.teardown_appcontext_funcs.append(ensure_sync(f))
         return f
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        """``func``, or a coroutine function wrapped to run with ``asyncio.run`` (how async
+        hooks and error handlers are called; views are awaited the same way)."""
+        return ensure_sync(func)
 
     def do_teardown_request(self, exc: BaseException | None = None) -> None:
         """Run every ``teardown_request`` hook (each even if another raised)."""
@@ -773,6 +825,7 @@ class App(TemplatingMixin, ErrorHandling, Scaffold):
     def url_for(
         self,
         endpoint: str,
+        /,
         *,
         _anchor: str | None = None,
         _method: str | None = None,
@@ -851,15 +904,19 @@ class App(TemplatingMixin, ErrorHandling, Scaffold):
         debug: bool | None = None,
         **options: Any,
     ) -> None:
-        """Serve with werkzeug's development server (never in production)."""
+        """Serve with werkzeug's development server (never in production). The host and
+        port default to ``SERVER_NAME``'s, else ``127.0.0.1:5000``."""
         from werkzeug.serving import run_simple
 
         if debug is not None:
             self.debug = debug
+        sn_host, _, sn_port = str(self.config["SERVER_NAME"] or "").partition(":")
+        if port is None:
+            port = int(sn_port) if sn_port else 5000
         options.setdefault("use_reloader", self.debug)
         options.setdefault("use_debugger", self.debug)
         options.setdefault("threaded", True)
-        run_simple(host or "127.0.0.1", port or 5000, self, **options)
+        run_simple(host or sn_host or "127.0.0.1", int(port), self, **options)
 
     def __repr__(self) -> str:
         return f"<App {self.name!r}>"

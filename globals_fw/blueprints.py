@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .scaffold import F, Scaffold, exception_class_and_code
+from .scaffold import F, Scaffold, ensure_sync, exception_class_and_code
 
 if TYPE_CHECKING:
     from .app import App
@@ -247,17 +247,17 @@ class Blueprint(Scaffold):
 
     def before_app_request(self, f: F) -> F:
         """A ``before_request`` hook for every request of the app."""
-        self.record_once(lambda s: s.app.before_request_funcs[None].append(f))
+        self.record_once(lambda s: s.app.before_request_funcs[None].append(ensure_sync(f)))
         return f
 
     def after_app_request(self, f: F) -> F:
         """An ``after_request`` hook for every request of the app."""
-        self.record_once(lambda s: s.app.after_request_funcs[None].append(f))
+        self.record_once(lambda s: s.app.after_request_funcs[None].append(ensure_sync(f)))
         return f
 
     def teardown_app_request(self, f: F) -> F:
         """A ``teardown_request`` hook for every request of the app."""
-        self.record_once(lambda s: s.app.teardown_request_funcs[None].append(f))
+        self.record_once(lambda s: s.app.teardown_request_funcs[None].append(ensure_sync(f)))
         return f
 
     def app_context_processor(self, f: F) -> F:
@@ -280,7 +280,7 @@ class Blueprint(Scaffold):
             exc_class, exc_code = exception_class_and_code(code)
 
             def setup(s: BlueprintSetupState) -> None:
-                s.app.error_handler_spec[None][exc_code][exc_class] = f
+                s.app.error_handler_spec[None][exc_code][exc_class] = ensure_sync(f)
 
             self.record_once(setup)
             return f
@@ -300,15 +300,25 @@ class Blueprint(Scaffold):
         self.record_once(lambda s: s.app.add_template_filter(f, name))
 
     def app_template_test(self, name: str | None = None) -> Callable[[F], F]:
+        """A Jinja test for the whole app."""
+
         def decorator(f: F) -> F:
-            self.record_once(lambda s: s.app.add_template_test(f, name))
+            self.add_app_template_test(f, name)
             return f
 
         return decorator
+
+    def add_app_template_test(self, f: Callable[..., bool], name: str | None = None) -> None:
+        self.record_once(lambda s: s.app.add_template_test(f, name))
 
     def app_template_global(self, name: str | None = None) -> Callable[[F], F]:
+        """A Jinja global for the whole app."""
+
         def decorator(f: F) -> F:
-            self.record_once(lambda s: s.app.add_template_global(f, name))
+            self.add_app_template_global(f, name)
             return f
 
         return decorator
+
+    def add_app_template_global(self, f: Callable[..., Any], name: str | None = None) -> None:
+        self.record_once(lambda s: s.app.add_template_global(f, name))

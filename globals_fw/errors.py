@@ -157,8 +157,13 @@ class ErrorHandling:
             if not self.trap_http_exception(wz):
                 return self.handle_http_exception(wz)
             raise wz from exc
-        if isinstance(exc, WerkzeugHTTPException) and not self.trap_http_exception(exc):
-            return self.handle_http_exception(exc)
+        if isinstance(exc, WerkzeugHTTPException):
+            if isinstance(exc, BadRequestKeyError) and (
+                self.debug or self.config["TRAP_BAD_REQUEST_ERRORS"]
+            ):
+                exc.show_exception = True  # the missing key, for the developer only
+            if not self.trap_http_exception(exc):
+                return self.handle_http_exception(exc)
         handler = self._find_error_handler(exc, self._blueprints_of_request())
         if handler is None:
             raise exc

@@ -8,7 +8,7 @@ import json as _json
 import uuid
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from werkzeug.http import http_date
 
@@ -36,6 +36,10 @@ def _default(o: Any) -> Any:
     raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
 
 
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON: send null or a number instead")
+
+
 class JSONProvider:
     """The interface: ``dumps``, ``loads`` and ``response``; subclass and set ``app.json``."""
 
@@ -46,8 +50,20 @@ class JSONProvider:
         raise NotImplementedError
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
-        """Parse JSON (strictly: ``NaN`` and ``Infinity`` are refused, as the core does)."""
-        return strict_loads(s)
+        """Parse JSON (strictly: ``NaN`` and ``Infinity`` are refused, as the core does);
+        ``kwargs`` go to :func:`json.loads` (``object_hook=``, ``parse_float=``...)."""
+        if not kwargs:
+            return strict_loads(s)
+        kwargs.setdefault("parse_constant", _refuse_constant)
+        return _json.loads(s, **kwargs)
+
+    def dump(self, obj: Any, fp: IO[str], **kwargs: Any) -> None:
+        """Write ``obj`` as JSON to the text file ``fp``."""
+        fp.write(self.dumps(obj, **kwargs))
+
+    def load(self, fp: IO[str] | IO[bytes], **kwargs: Any) -> Any:
+        """Read JSON from the file ``fp``."""
+        return self.loads(fp.read(), **kwargs)
 
     def response(self, *args: Any, **kwargs: Any) -> Response:
         """A JSON response for ``args`` (one value, or a list) or ``kwargs`` (an object)."""
@@ -137,6 +153,16 @@ def loads(s: str | bytes, **kwargs: Any) -> Any:
     if ctx is not None:
         return ctx.app.json.loads(s, **kwargs)
     return _json.loads(s, **kwargs)
+
+
+def dump(obj: Any, fp: IO[str], **kwargs: Any) -> None:
+    """Write ``obj`` as JSON to the text file ``fp``, as :func:`dumps` would."""
+    fp.write(dumps(obj, **kwargs))
+
+
+def load(fp: IO[str] | IO[bytes], **kwargs: Any) -> Any:
+    """Read JSON from the file ``fp``, as :func:`loads` would."""
+    return loads(fp.read(), **kwargs)
 
 
 def jsonify(*args: Any, **kwargs: Any) -> Response:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, MutableMapping
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.routing import BaseConverter
@@ -35,20 +36,34 @@ class BuildError(CoreBuildError, WerkzeugBuildError):
 
 class UrlMap:
     """What Flask code reads from ``app.url_map``: ``converters`` (add werkzeug
-    ``BaseConverter`` subclasses here before adding rules), ``iter_rules()``, the
-    router's ``dump()``."""
+    ``BaseConverter`` subclasses here before adding rules), ``iter_rules()``,
+    ``is_endpoint_expecting()``, the router's ``dump()``.
+
+    ``shadowed`` holds the rules that Flask keeps but never matches because an earlier rule
+    answers the same paths: a rule without a view (the tutorial's
+    ``app.add_url_rule("/", endpoint="index")``) or a blueprint's static route under the
+    app's. They are built by ``url_for`` and listed, never routed.
+    """
 
     def __init__(self, router: Router) -> None:
         self.router = router
+        self.shadowed = Router(syntax=router.syntax)
+        self.shadowed.converters = router.converters  # one registry: converters added later
 
     @property
     def converters(self) -> MutableMapping[str, type[BaseConverter]]:
         return self.router.converters
 
     def iter_rules(self, endpoint: str | None = None) -> Iterator[Rule]:
-        for route in self.router.routes:
+        for route in chain(self.router.routes, self.shadowed.routes):
             if endpoint is None or route.name == endpoint:
                 yield rule_of(route)
+
+    def is_endpoint_expecting(self, endpoint: str, *arguments: str) -> bool:
+        """Whether a rule of ``endpoint`` has all of ``arguments`` as URL fields (what a
+        ``url_defaults`` function asks before adding a value)."""
+        wanted = set(arguments)
+        return any(wanted <= rule.arguments for rule in self.iter_rules(endpoint))
 
     def __iter__(self) -> Iterator[Rule]:
         return self.iter_rules()
@@ -111,4 +126,19 @@ def build_url(
             anchor=anchor,
         )
     except CoreBuildError as exc:
-        raise BuildError(str(exc), endpoint, values, method) from None
+        options = {"method": method, "script_name": script_name, "external": external}
+        options.update(scheme=scheme or default_scheme, host=host, anchor=anchor)
+        return _build_shadowed(app, endpoint, values, exc, options)
+
+
+def _build_shadowed(
+    app: App, endpoint: str, values: dict[str, Any], error: Exception, options: dict[str, Any]
+) -> str:
+    """Build from the rules kept for building only (see :class:`UrlMap`), or raise the main
+    router's ``error`` as a :class:`BuildError`."""
+    if app.url_map.shadowed.routes:
+        try:
+            return app.url_map.shadowed.build(endpoint, values, **options)
+        except CoreBuildError:
+            pass
+    raise BuildError(str(error), endpoint, values, options["method"]) from None

@@ -6,11 +6,14 @@ runs only the hooks of the app and of the blueprints its endpoint belongs to.
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
+import inspect
 import os
 import sys
 from collections import defaultdict
 from collections.abc import Callable
+from functools import wraps
 from typing import IO, Any, TypeVar
 
 from werkzeug.exceptions import HTTPException as WerkzeugHTTPException
@@ -22,6 +25,20 @@ from .helpers import send_from_directory
 F = TypeVar("F", bound=Callable[..., Any])
 
 ErrorHandlerSpec = dict[str | None, dict[int | None, dict[type[BaseException], Callable[..., Any]]]]
+
+
+def ensure_sync(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``func`` itself, or for a coroutine function a plain function that runs it to the end
+    with ``asyncio.run`` on the request's thread (as async views are). Hooks and error
+    handlers are wrapped once, when registered, so a request pays nothing for it."""
+    if not inspect.iscoroutinefunction(func):
+        return func
+
+    @wraps(func)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        return asyncio.run(func(*args, **kwargs))
+
+    return run
 
 
 def _endpoint_from_view_func(view_func: Callable[..., Any]) -> str:
@@ -237,17 +254,17 @@ class Scaffold:
 
     def before_request(self, f: F) -> F:
         """Run ``f()`` before each request's view; a value it returns is the response."""
-        self.before_request_funcs[None].append(f)
+        self.before_request_funcs[None].append(ensure_sync(f))
         return f
 
     def after_request(self, f: F) -> F:
         """Run ``f(response)`` after each request's view; it returns the response."""
-        self.after_request_funcs[None].append(f)
+        self.after_request_funcs[None].append(ensure_sync(f))
         return f
 
     def teardown_request(self, f: F) -> F:
         """Run ``f(error)`` when the request context is popped, whatever happened."""
-        self.teardown_request_funcs[None].append(f)
+        self.teardown_request_funcs[None].append(ensure_sync(f))
         return f
 
     def context_processor(self, f: F) -> F:
@@ -279,4 +296,4 @@ class Scaffold:
     ) -> None:
         """:meth:`errorhandler` without the decorator."""
         exc_class, code = exception_class_and_code(code_or_exception)
-        self.error_handler_spec[None][code][exc_class] = f
+        self.error_handler_spec[None][code][exc_class] = ensure_sync(f)

@@ -28,7 +28,7 @@ class Environment(BaseEnvironment):
 
     def __init__(self, app: App, **options: Any) -> None:
         if "loader" not in options:
-            options["loader"] = DispatchingJinjaLoader(app)
+            options["loader"] = app.create_global_jinja_loader()
         super().__init__(**options)
         self.app = app
 
@@ -138,7 +138,7 @@ class TemplatingMixin:
     debug: bool
     template_context_processors: dict[str | None, list[Callable[[], dict[str, Any]]]]
 
-    def url_for(self, endpoint: str, **values: Any) -> str:
+    def url_for(self, endpoint: str, /, **values: Any) -> str:
         raise NotImplementedError
 
     # -- templates ----------------------------------------------------------------------
@@ -147,6 +147,11 @@ class TemplatingMixin:
     def jinja_env(self) -> Environment:
         """The Jinja environment, made on first use."""
         return self.create_jinja_environment()
+
+    def create_global_jinja_loader(self) -> BaseLoader:
+        """The environment's loader: the app's template folder, then each blueprint's.
+        Override to load templates from elsewhere."""
+        return DispatchingJinjaLoader(self)  # type: ignore[arg-type]
 
     def create_jinja_environment(self) -> Environment:
         options = dict(self.jinja_options)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from http import HTTPStatus
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, Self, TypeVar
 
 from werkzeug.datastructures import Headers, HeaderSet, ResponseCacheControl
 from werkzeug.exceptions import HTTPException as WerkzeugHTTPException
@@ -97,6 +98,33 @@ class Request(CoreRequest):
             return []
         parts = name.split(".")
         return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
+
+    # The app's limits (MAX_CONTENT_LENGTH, MAX_FORM_MEMORY_SIZE, MAX_FORM_PARTS), and, as
+    # in Flask 3.1, settable for one request (in a view or a before_request hook, before
+    # the body is read): an upload endpoint may accept more than the rest of the app.
+    @property
+    def max_content_length(self) -> int | None:
+        return self.limits.max_content_length
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self.limits = replace(self.limits, max_content_length=value)
+
+    @property
+    def max_form_memory_size(self) -> int | None:
+        return self.limits.max_form_memory_size
+
+    @max_form_memory_size.setter
+    def max_form_memory_size(self, value: int | None) -> None:
+        self.limits = replace(self.limits, max_form_memory_size=value)
+
+    @property  # type: ignore[override]  # werkzeug's is an int; None means no limit
+    def max_form_parts(self) -> int | None:
+        return self.limits.max_form_parts
+
+    @max_form_parts.setter
+    def max_form_parts(self, value: int | None) -> None:
+        self.limits = replace(self.limits, max_form_parts=value)
 
 
 class Response(CoreResponse):
@@ -242,6 +270,25 @@ class Response(CoreResponse):
     @property
     def is_streamed(self) -> bool:
         return self.content_length is None
+
+    def close(self) -> None:
+        """Close the body (a file from ``send_file``, a generator) and run the
+        ``call_on_close`` functions, for a response that will not be served (werkzeug's
+        ``Response.close``; the server does this itself for a served one)."""
+        body_close = getattr(self.body, "close", None)
+        callbacks, self._on_close = self._on_close, []
+        try:
+            if body_close is not None:
+                body_close()
+        finally:
+            for func in callbacks:
+                func()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 R = TypeVar("R", bound=CoreResponse)
