@@ -84,3 +84,24 @@ def test_falcon_syntax_routes_build_too() -> None:
     router = Router(syntax="falcon")
     router.add("/items/{id:int}/{slug}", "item", name="item")
     assert router.build("item", {"id": 3, "slug": "tea"}) == "/items/3/tea"
+
+
+@pytest.mark.parametrize("first_with_field", [True, False])
+def test_routes_sharing_a_name_build_in_werkzeugs_order(first_with_field: bool) -> None:
+    """The route taking the most values is tried first, whatever the registration order:
+    a value goes into the path when a route has a field for it."""
+    router = Router()
+    routes = [("/p/<int:n>", {}), ("/p/", {})]
+    if not first_with_field:
+        routes.reverse()
+    for template, defaults in routes:
+        router.add(template, "p", name="p", defaults=defaults)
+    router.add("/u/<int:id>", "u", name="u")
+    router.add("/u/", "u", name="u", defaults={"id": 1})
+    assert router.build("p", {"n": 5}) == "/p/5"
+    assert router.build("p", {}) == "/p/"
+    assert router.build("p", {"q": "x"}) == "/p/?q=x"
+    # A route whose defaults agree with the values wins over the field (as werkzeug does).
+    assert router.build("u", {"id": 1}) == "/u/"
+    assert router.build("u", {"id": 3}) == "/u/3"
+    assert router.build("u", {}) == "/u/"

@@ -136,6 +136,11 @@ def _segment_regex(segment: Segment, converters: list[BaseConverter]) -> str:
     return "".join(out)
 
 
+def _build_order(route: Route) -> tuple[int, int]:
+    # werkzeug's key: the values a route takes (its fields and defaults), then its defaults.
+    return -len(set(route.names).union(route.defaults)), -len(route.defaults)
+
+
 def _rank(segments: Iterable[Segment], converters: list[BaseConverter]) -> tuple[int, int, int]:
     """Priority among siblings: more static text first, then lighter converters (werkzeug's
     ``weight``: int 50 before string 100 before path 200), then, at equal weight, specific
@@ -228,7 +233,12 @@ class Router:
         self._refresh(leaf)
         self.routes.append(route)
         if name is not None:
-            self._by_name.setdefault(name, []).append(route)
+            same = self._by_name.setdefault(name, [])
+            same.append(route)
+            # werkzeug's build order: the route using the most values first (registration
+            # order among equals), so that with "/p/" and "/p/<int:n>" under one name,
+            # building with n=5 gives /p/5 rather than /p/?n=5.
+            same.sort(key=_build_order)
         return route
 
     def _make_converter(self, template: Template, field: Field) -> BaseConverter:
