@@ -234,3 +234,5 @@ from .util import secure_filename as secure_filename
 from .util import to_query_str as to_query_str
 
 API = App  # Falcon 1/2 name
+
+__version__ = "0.1.0"

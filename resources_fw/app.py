@@ -72,8 +72,8 @@ class App:
     def __init__(
         self,
         media_type: str = MEDIA_JSON,
-        request_type: type[Request] = Request,
-        response_type: type[Response] = Response,
+        request_type: type[Request] | None = None,
+        response_type: type[Response] | None = None,
         middleware: object | Iterable[object] | None = None,
         router: Router | None = None,
         independent_middleware: bool = True,
@@ -90,14 +90,15 @@ class App:
         self.resp_options = ResponseOptions(default_media_type=media_type)
         self._router = router or Router(syntax="falcon", auto_options=False, slash_redirect=None)
         self.router_options = RouterOptions(self._router)
-        self._request_type = request_type
-        self._response_type = response_type
+        # None means the default, as in Falcon's signature.
+        self._request_type = request_type or Request
+        self._response_type = response_type or Response
         # The core's limits, decoders and last-resort error handling; requests are run by
         # _handle, not by the kernel's own __call__.
         self._kernel = Kernel(
             self._router,
             limits=limits,
-            request_class=request_type,
+            request_class=self._request_type,
             debug=debug,
         )
         self._wrapped: WSGIApp | None = None
@@ -165,11 +166,17 @@ class App:
         ``Allow``; OPTIONS has a default responder; HEAD uses ``on_get`` when there is no
         ``on_head``.
         """
-        if not isinstance(uri_template, str) or not uri_template.startswith("/"):
-            raise ValueError(f"URI template {uri_template!r} must be a string starting with '/'")
+        if not isinstance(uri_template, str):
+            raise TypeError(f"URI template {uri_template!r} must be a str such as '/items/{{id}}'")
+        if not uri_template.startswith("/"):
+            raise ValueError(f"URI template {uri_template!r} must start with '/'")
+        if "//" in uri_template:
+            raise ValueError(f"URI template {uri_template!r} has an empty segment ('//')")
         template = parse_template(uri_template, "falcon")
         fields = [f.name for f in template.fields]
-        target = ResourceRoute(uri_template, resource, suffix, fields)
+        target = ResourceRoute(
+            uri_template, resource, suffix, fields, self.router_options.default_to_on_request
+        )
         self._router.add(template, target, methods=tuple(target.responders))
 
     def add_sink(self, sink: Responder, prefix: str | re.Pattern[str] = r"/") -> None:
@@ -382,7 +389,7 @@ class App:
         """The responder, its params and resource for ``req`` (raises 404/405)."""
         path = req.path
         if self.req_options.strip_url_path_trailing_slash and len(path) > 1:
-            path = path.rstrip("/") or "/"
+            path = req.path = path.rstrip("/") or "/"  # req.path too, as in Falcon
         try:
             match = self._router.match(path, req.method)
         except (core.NotFound, core.MethodNotAllowed) as exc:
@@ -448,6 +455,8 @@ class App:
         handler = self._find_error_handler(type(exc))
         if handler is None:
             raise exc
+        # As in Falcon: a handler starts from no body, not from what the responder half-built.
+        resp.text = resp.data = resp.media = None
         try:
             handler(req, resp, exc, params)
         except core.HTTPException as raised:
@@ -467,7 +476,7 @@ class App:
         self, req: Request, resp: Response, exc: core.HTTPError, params: dict[str, Any]
     ) -> None:
         resp.clear_body()
-        resp.status = exc.status
+        resp.status = _status_of(exc)
         _apply_headers(resp, exc.headers)
         self._serialize_error(req, resp, exc)
 
@@ -478,7 +487,7 @@ class App:
             self._http_error(req, resp, exc, params)
             return
         resp.clear_body()
-        resp.status = exc.status
+        resp.status = _status_of(exc)
         _apply_headers(resp, exc.headers)
 
     def _http_status(
@@ -497,12 +506,20 @@ class App:
         self._http_error(req, resp, HTTPInternalServerError(debug_detail=detail), params)
 
 
+def _status_of(exc: core.HTTPException) -> int | str:
+    """The status to send for ``exc``: its code, or its whole status line when it was given a
+    reason phrase of its own (``HTTPError("499 Client Closed Request")``)."""
+    if getattr(exc, "_line", None) is None:
+        return exc.status
+    return str(exc.status_line)  # type: ignore[attr-defined]
+
+
 def _apply_headers(resp: Response, headers: list[tuple[str, str]]) -> None:
     for name, value in headers:
         if name.lower() == "set-cookie":
             if resp._cookies is None:
-                resp._cookies = []
-            resp._cookies.append((name, value))
+                resp._cookies = {}
+            resp._cookies[value.partition("=")[0].strip()] = (name, value)
         else:
             resp.set_header(name, value)
 

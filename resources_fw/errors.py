@@ -20,11 +20,20 @@ from .util import code_to_http_status, dt_to_http, http_status_to_code
 HeaderArg = HeaderItems
 
 
+def _own_line(status: str | bytes, code: int | None) -> str | None:
+    """``status`` as a status line if its reason phrase is not the standard one."""
+    line = code_to_http_status(status)
+    return None if code is None or line == code_to_http_status(code) else line
+
+
 class HTTPError(core.HTTPError):
     """An HTTP 4xx/5xx error: ``status``, ``title``, ``description``, ``headers``, ``href``,
     ``code``. Serialized by the app's error serializer (JSON or HTML by ``Accept``)."""
 
     href_text = "API documentation for this error"
+    #: The status line given in full with a reason phrase of its own ("499 Client Closed
+    #: Request"), kept to be sent as given; None for a standard one.
+    _line: str | None = None
 
     def __init__(
         self,
@@ -39,6 +48,8 @@ class HTTPError(core.HTTPError):
         debug_detail: str | None = None,
     ) -> None:
         code_int = http_status_to_code(status) if status is not None else None
+        if isinstance(status, str | bytes):
+            self._line = _own_line(status, code_int)
         super().__init__(
             code_int,
             title,
@@ -57,6 +68,9 @@ class HTTPError(core.HTTPError):
 
     @property
     def status_line(self) -> str:
+        line = self._line
+        if line is not None and line[:3] == str(self.status):
+            return line
         return code_to_http_status(self.status)
 
     def to_dict(self) -> dict[str, Any]:

@@ -23,6 +23,11 @@ def prepare_middleware(components: Iterable[object]) -> Prepared:
     resources: list[Step] = []
     responses: list[Step] = []
     for component in components:
+        if isinstance(component, type):
+            raise TypeError(
+                f"middleware {component.__name__} is a class; pass an instance: "
+                f"{component.__name__}()"
+            )
         methods = [getattr(component, name, None) for name in _METHODS]
         if not any(methods):
             raise TypeError(

@@ -77,6 +77,11 @@ class Request(CoreRequest):
     def context(self) -> Any:
         return self.context_type()
 
+    @property
+    def env(self) -> dict[str, Any]:
+        """The WSGI environ (Falcon's name for werkzeug's ``environ``)."""
+        return self.environ
+
     # -- the URL ------------------------------------------------------------------------
 
     @lazy
@@ -296,22 +301,29 @@ class Request(CoreRequest):
         """The type among ``media_types`` the client prefers; ``None`` if it takes none."""
         return self._accept.best_match(list(media_types))
 
+    # Plain header properties: None when the header is absent or empty, as in Falcon.
+
     @property
     def user_agent(self) -> str | None:  # type: ignore[override]
-        return self.environ.get("HTTP_USER_AGENT")
+        return self.environ.get("HTTP_USER_AGENT") or None
 
     @property
     def referer(self) -> str | None:
-        return self.environ.get("HTTP_REFERER")
+        return self.environ.get("HTTP_REFERER") or None
 
     @property
     def auth(self) -> str | None:
         """The raw ``Authorization`` header (werkzeug's parsed form: ``authorization``)."""
-        return self.environ.get("HTTP_AUTHORIZATION")
+        return self.environ.get("HTTP_AUTHORIZATION") or None
 
     @property
     def expect(self) -> str | None:
-        return self.environ.get("HTTP_EXPECT")
+        return self.environ.get("HTTP_EXPECT") or None
+
+    @property
+    def last_event_id(self) -> str | None:
+        """The ``Last-Event-ID`` header (server-sent events reconnecting)."""
+        return self.environ.get("HTTP_LAST_EVENT_ID") or None
 
     @lazy
     def content_type(self) -> str | None:  # type: ignore[override]
@@ -466,8 +478,9 @@ class Request(CoreRequest):
         required: bool,
         store: Store,
         default: T | None,
+        allow_multiple: bool = True,
     ) -> T | None:
-        raw = self.get_param(name, required)
+        raw = self.get_param(name, required, allow_multiple=allow_multiple)
         if raw is None:
             return default
         try:
@@ -486,14 +499,16 @@ class Request(CoreRequest):
         max_value: int | None = None,
         store: Store = None,
         default: int | None = None,
+        allow_multiple: bool = True,
     ) -> int | None:
-        """The parameter as an int within ``min_value``..``max_value`` (400 otherwise)."""
+        """The parameter as an int within ``min_value``..``max_value`` (400 otherwise);
+        ``allow_multiple=False``: a repeated parameter is a 400 (as for all typed getters)."""
         raw = self.params.get(name)
         if type(raw) is str and raw.isdecimal() and raw.isascii():
             value: int | None = int(raw)  # the common case, without the general path's calls
         else:
             value = self._convert(
-                name, int, "The value must be an integer.", required, None, default
+                name, int, "The value must be an integer.", required, None, default, allow_multiple
             )
         if value is not None and value is not default:
             _check_range(name, value, min_value, max_value)
@@ -509,9 +524,12 @@ class Request(CoreRequest):
         max_value: float | None = None,
         store: Store = None,
         default: float | None = None,
+        allow_multiple: bool = True,
     ) -> float | None:
         """The parameter as a finite float within bounds (400 otherwise)."""
-        value = self._convert(name, _finite, "The value must be a float.", required, None, default)
+        value = self._convert(
+            name, _finite, "The value must be a float.", required, None, default, allow_multiple
+        )
         if value is not None and value is not default:
             _check_range(name, value, min_value, max_value)
             if store is not None:
@@ -519,10 +537,21 @@ class Request(CoreRequest):
         return value
 
     def get_param_as_uuid(
-        self, name: str, required: bool = False, store: Store = None, default: Any = None
+        self,
+        name: str,
+        required: bool = False,
+        store: Store = None,
+        default: Any = None,
+        allow_multiple: bool = True,
     ) -> uuid.UUID | None:
         return self._convert(
-            name, uuid.UUID, "The value must be a UUID string.", required, store, default
+            name,
+            uuid.UUID,
+            "The value must be a UUID string.",
+            required,
+            store,
+            default,
+            allow_multiple,
         )
 
     def get_param_as_bool(
@@ -532,6 +561,7 @@ class Request(CoreRequest):
         store: Store = None,
         blank_as_true: bool = True,
         default: bool | None = None,
+        allow_multiple: bool = True,
     ) -> bool | None:
         """``true/t/yes/y/1/on`` or ``false/f/no/n/0/off``; a blank value is ``True``
         unless ``blank_as_true=False``."""
@@ -552,6 +582,7 @@ class Request(CoreRequest):
             required,
             store,
             default,
+            allow_multiple,
         )
 
     def get_param_as_list(
@@ -594,6 +625,7 @@ class Request(CoreRequest):
         required: bool = False,
         store: Store = None,
         default: datetime | None = None,
+        allow_multiple: bool = True,
     ) -> datetime | None:
         return self._convert(
             name,
@@ -602,6 +634,7 @@ class Request(CoreRequest):
             required,
             store,
             default,
+            allow_multiple,
         )
 
     def get_param_as_date(
@@ -611,6 +644,7 @@ class Request(CoreRequest):
         required: bool = False,
         store: Store = None,
         default: date_type | None = None,
+        allow_multiple: bool = True,
     ) -> date_type | None:
         return self._convert(
             name,
@@ -619,14 +653,26 @@ class Request(CoreRequest):
             required,
             store,
             default,
+            allow_multiple,
         )
 
     def get_param_as_json(
-        self, name: str, required: bool = False, store: Store = None, default: Any = None
+        self,
+        name: str,
+        required: bool = False,
+        store: Store = None,
+        default: Any = None,
+        allow_multiple: bool = True,
     ) -> Any:
         """The parameter's value decoded as JSON (400 naming it when invalid)."""
         return self._convert(
-            name, _json_loads, "It could not be parsed as JSON.", required, store, default
+            name,
+            _json_loads,
+            "It could not be parsed as JSON.",
+            required,
+            store,
+            default,
+            allow_multiple,
         )
 
 

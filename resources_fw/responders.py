@@ -23,11 +23,14 @@ class ResourceRoute:
         resource: object,
         suffix: str | None,
         fields: Iterable[str] = (),
+        default_to_on_request: bool = False,
     ) -> None:
         self.uri_template = uri_template
         self.resource = resource
         self.suffix = suffix
         self.responders = map_http_methods(resource, suffix)
+        if default_to_on_request:
+            _add_on_request(self.responders, resource, suffix)
         if not self.responders:
             wanted = f"on_get_{suffix}" if suffix else "on_get"
             raise TypeError(
@@ -54,22 +57,31 @@ class ResourceRoute:
 
 
 def map_http_methods(resource: object, suffix: str | None = None) -> dict[str, Responder]:
-    """``{"GET": resource.on_get, ...}`` (or ``on_get_<suffix>``) for every method defined."""
+    """``{"GET": resource.on_get, ...}`` (or ``on_get_<suffix>``) for every callable defined."""
     found: dict[str, Responder] = {}
     for method in COMBINED_METHODS:
         name = "on_" + method.lower().replace("-", "_")
         if suffix:
             name += "_" + suffix
         responder = getattr(resource, name, None)
-        if responder is None:
-            continue
-        if not callable(responder):
-            raise TypeError(
-                f"{type(resource).__name__}.{name} is not callable; responders are methods "
-                "taking (req, resp, **params)"
-            )
-        found[method] = responder
+        # Only callables are responders: an attribute such as ``self.on_patch = {}`` is data,
+        # as in Falcon (a resource left with no responder at all is still refused).
+        if callable(responder):
+            found[method] = responder
     return found
+
+
+def _add_on_request(responders: dict[str, Responder], resource: object, suffix: str | None) -> None:
+    """``router_options.default_to_on_request``: ``on_request`` takes every method that has
+    no responder of its own (OPTIONS too, unless the resource has ``on_options``)."""
+    name = f"on_request_{suffix}" if suffix else "on_request"
+    on_request = getattr(resource, name, None)
+    if on_request is None:
+        return
+    if not callable(on_request):
+        raise TypeError(f"{type(resource).__name__}.{name} is not callable")
+    for method in COMBINED_METHODS:
+        responders.setdefault(method, on_request)
 
 
 def check_fields(responder: Responder, fields: Iterable[str], uri_template: str) -> None:

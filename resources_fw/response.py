@@ -63,6 +63,10 @@ class Wire(CoreResponse):
     default_mimetype = None
 
 
+def _encode_text(text: str | bytes) -> bytes:
+    return text if isinstance(text, bytes) else text.encode()
+
+
 class _Header:
     """A header as a property: ``resp.location = "/x"``; ``None`` removes it."""
 
@@ -77,6 +81,9 @@ class _Header:
             return self
         pair = obj._headers.get(self.lower)
         return pair[1] if pair is not None else None
+
+    def __delete__(self, obj: Response) -> None:
+        obj._headers.pop(self.lower, None)
 
     def __set__(self, obj: Response, value: Any) -> None:
         if value is None:
@@ -110,7 +117,8 @@ class Response:
     media: Any = None
     status_code = 200
     _reason: str | None = None
-    _cookies: list[tuple[str, str]] | None = None
+    # cookie name -> ("Set-Cookie", line): setting a name again replaces it, as in Falcon.
+    _cookies: dict[str, tuple[str, str]] | None = None
 
     def __init__(self, options: ResponseOptions | None = None) -> None:
         self.options = options or _DEFAULT_OPTIONS
@@ -149,7 +157,7 @@ class Response:
     def render_body(self) -> bytes | None:
         """The body as bytes (``None`` when it is a stream or unset)."""
         if self.text is not None:
-            return self.text.encode()
+            return _encode_text(self.text)
         if self.data is not None:
             return self.data
         if self.media is not None:
@@ -183,7 +191,13 @@ class Response:
         """The body to send (bytes, a stream or ``None``) and the header pairs, Content-Type
         and cookies included."""
         text = self.text
-        body: Any = text.encode() if text is not None else self.render_body()
+        if text is not None:
+            try:
+                body: Any = text.encode()
+            except AttributeError:  # bytes in resp.text, which Falcon sends as they are
+                body = _encode_text(text)
+        else:
+            body = self.render_body()
         if body is None:
             body = self.stream
         items = list(self._headers.values())
@@ -191,7 +205,7 @@ class Response:
         if self.status_code not in _TYPELESS:
             items.append(("Content-Type", self.content_type or self.options.default_media_type))
         if self._cookies:
-            items.extend(self._cookies)
+            items.extend(self._cookies.values())
         return body, items
 
     # -- headers ------------------------------------------------------------------------
@@ -212,13 +226,21 @@ class Response:
         elif lower == "set-cookie":
             raise HeaderNotSupported("set cookies with resp.set_cookie(), not set_header()")
         else:
+            if lower == "content-length":
+                self._declare_length()
             self._headers[lower] = (name, str(value))
 
     def append_header(self, name: str, value: Any) -> None:
-        """Append to a header: joined by a comma to an existing value."""
+        """Append to a header: joined by a comma to an existing value. A raw ``Set-Cookie``
+        line may be appended too (it is sent as its own header, replacing a cookie of the
+        same name)."""
         lower = name.lower()
         if lower == "set-cookie":
-            raise HeaderNotSupported("set cookies with resp.set_cookie(), not append_header()")
+            line = str(value)
+            if self._cookies is None:
+                self._cookies = {}
+            self._cookies[line.partition("=")[0].strip()] = ("Set-Cookie", line)
+            return
         if lower == "content-type":
             self.content_type = str(value)  # a single-valued header: appending replaces
             return
@@ -226,8 +248,12 @@ class Response:
         self._headers[lower] = (name, f"{old[1]}, {value}" if old is not None else str(value))
 
     def set_headers(self, headers: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> None:
-        """Set several headers from a mapping or ``(name, value)`` pairs."""
-        items = headers.items() if isinstance(headers, Mapping) else headers
+        """Set several headers from a mapping (anything with an ``items()`` method) or
+        ``(name, value)`` pairs."""
+        items_method = getattr(headers, "items", None)
+        items: Iterable[tuple[str, Any]] = (
+            items_method() if callable(items_method) else headers  # type: ignore[assignment]
+        )
         for name, value in items:
             self.set_header(name, value)
 
@@ -272,6 +298,27 @@ class Response:
     @content_length.setter
     def content_length(self, value: int | None) -> None:
         self._content_length = None if value is None else str(int(value))
+        if value is not None:
+            self._declare_length()
+
+    def _declare_length(self) -> None:
+        # A declared Content-Length must not outlive a body whose length is known: sending
+        # "42" with 5 bytes breaks the framing. The check is put on this response only (an
+        # instance attribute shadowing render), so responses that never declare one pay nothing.
+        self.__dict__["render"] = self._render_declared
+
+    def _render_declared(self) -> tuple[Any, list[tuple[str, str]]]:
+        body, items = type(self).render(self)
+        # Rendered: drop the bound method, which would keep this response in a reference
+        # cycle (freed by the collector only).
+        self.__dict__.pop("render", None)
+        if type(body) is bytes:
+            length = str(len(body))
+            items = [
+                ("Content-Length", length) if name.lower() == "content-length" else (name, value)
+                for name, value in items
+            ]
+        return body, items
 
     @property
     def content_range(self) -> str | None:
@@ -341,7 +388,11 @@ class Response:
         link_extension: Iterable[tuple[str, str]] | None = None,
     ) -> None:
         """Add a ``Link`` header entry (RFC 8288)."""
-        parts = [f"<{quote(target, safe='/:?=&#%;@!$,+~*()')}>", f'rel="{rel}"']
+        uri_safe = "/:?=&#%;@!$,+~*()"
+        # Extension relation types are URIs: %-encoded like the target, so that non-ASCII
+        # text cannot make the header unsendable.
+        rel = " ".join(quote(t, safe=uri_safe) if ":" in t else t for t in rel.split())
+        parts = [f"<{quote(target, safe=uri_safe)}>", f'rel="{rel}"']
         if title is not None:
             parts.append(f'title="{title}"')
         if title_star is not None:
@@ -369,7 +420,7 @@ class Response:
         name: str,
         value: str,
         expires: datetime | None = None,
-        max_age: int | None = None,
+        max_age: int | float | str | None = None,
         domain: str | None = None,
         path: str | None = None,
         secure: bool | None = None,
@@ -377,16 +428,18 @@ class Response:
         same_site: str | None = None,
         partitioned: bool = False,
     ) -> None:
-        """Add a ``Set-Cookie``; ``secure`` defaults to ``resp_options.secure_cookies_by_default``
-        and ``http_only`` to ``True``, as in Falcon."""
-        if same_site is not None and same_site.lower() not in _SAME_SITE:
+        """Add a ``Set-Cookie`` (replacing one set before under the same name); ``secure``
+        defaults to ``resp_options.secure_cookies_by_default`` and ``http_only`` to ``True``,
+        as in Falcon. ``max_age`` is converted to whole seconds; an empty ``same_site`` is
+        left out, as is ``None``."""
+        if same_site and same_site.lower() not in _SAME_SITE:
             raise ValueError(f"same_site must be 'Lax', 'Strict' or 'None', not {same_site!r}")
         if secure is None:
             secure = self.options.secure_cookies_by_default
         line = dump_cookie(
             name,
             value,
-            max_age=max_age,
+            max_age=None if max_age is None else int(float(max_age)),
             expires=expires,
             path=path,
             domain=domain,
@@ -396,13 +449,13 @@ class Response:
             partitioned=partitioned,
         )
         if self._cookies is None:
-            self._cookies = []
-        self._cookies.append(("Set-Cookie", line))
+            self._cookies = {}
+        self._cookies[name] = ("Set-Cookie", line)
 
     @property
     def cookie_headers(self) -> list[str]:
         """The ``Set-Cookie`` lines added so far."""
-        return [line for _, line in self._cookies or ()]
+        return [line for _, line in (self._cookies or {}).values()]
 
     def unset_cookie(
         self,

@@ -1,24 +1,51 @@
-"""Router options and Falcon-style converters (``convert(value)`` returning ``None`` on a miss)."""
+"""Router options, and Falcon's converter classes (``resources_fw.routing.IntConverter``...,
+defined in :mod:`resources_fw.converters`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from werkzeug.routing import BaseConverter as WerkzeugConverter
+from werkzeug.routing import UUIDConverter as WerkzeugUUIDConverter
 from werkzeug.routing import ValidationError
 
+from . import converters as converters
+from .converters import BaseConverter as BaseConverter
+from .converters import DateTimeConverter as DateTimeConverter
+from .converters import FloatConverter as FloatConverter
+from .converters import IntConverter as IntConverter
+from .converters import PathConverter as PathConverter
+from .converters import RegexConverter as RegexConverter
+from .converters import UUIDConverter as UUIDConverter
+from .converters import compile_pattern
 from .core.routing import Router
+from .core.routing.converters import RegexConverter as CoreRegexConverter
+from .static import StaticRoute as StaticRoute
 
 
-class BaseConverter:
-    """A Falcon-style converter: ``convert(value)`` returns the value, or ``None`` for a
-    non-match. Register the class in ``app.router_options.converters``."""
+class _TemplateUUIDConverter(WerkzeugUUIDConverter):
+    """``{x:uuid}``: a UUID with or without its hyphens (as in Falcon), as a ``uuid.UUID``."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        pass
+    regex = "-?".join(f"[A-Fa-f0-9]{{{n}}}" for n in (8, 4, 4, 4, 12))
 
-    def convert(self, value: str) -> Any:
-        raise NotImplementedError
+
+class _TemplateRegexConverter(CoreRegexConverter):
+    """``{x:re(pattern)}`` as in the core, plus Falcon's ``re(pattern, group)``: the named
+    group becomes the value."""
+
+    def __init__(self, map: Any, pattern: str, group: str | None = None) -> None:
+        self.compiled = compile_pattern(pattern, group)
+        super().__init__(map, pattern)
+        self.group = group
+
+    def to_python(self, value: str) -> Any:
+        if self.group is None:
+            return value
+        match = self.compiled.fullmatch(value)
+        found = match.group(self.group) if match is not None else None
+        if found is None:
+            raise ValidationError()
+        return found
 
 
 def _adapt(cls: type[BaseConverter]) -> type[WerkzeugConverter]:
@@ -33,6 +60,10 @@ def _adapt(cls: type[BaseConverter]) -> type[WerkzeugConverter]:
                 raise ValidationError()
             return result
 
+    if getattr(cls, "CONSUME_MULTIPLE_SEGMENTS", False):
+        # Falcon's flag for a converter that takes the rest of the path: werkzeug's path rule.
+        Adapted.regex = "[^/].*?"
+        Adapted.part_isolating = False
     Adapted.__name__ = Adapted.__qualname__ = f"Adapted{cls.__name__}"
     return Adapted
 
@@ -56,10 +87,20 @@ class _Converters(dict[str, Any]):
 
 
 class RouterOptions:
-    """``app.router_options``: ``converters`` maps names used in templates to classes."""
+    """``app.router_options``: ``converters`` maps names used in templates to classes;
+    ``default_to_on_request`` (read at ``add_route``) sends every method without its own
+    responder to the resource's ``on_request`` (``on_request_<suffix>``), if it has one."""
+
+    #: A resource's ``on_request`` answers the methods it has no responder for.
+    default_to_on_request: bool = False
 
     def __init__(self, router: Router) -> None:
         converters = _Converters()
         dict.update(converters, router.converters)
+        # Falcon's float takes "2" and "1e3", its uuid the 32 hex digits alone; werkzeug's
+        # (the core's) want a decimal point and the hyphens.
+        converters["float"] = FloatConverter
+        converters["uuid"] = _TemplateUUIDConverter
+        converters["re"] = converters["regex"] = _TemplateRegexConverter
         router.converters = converters
         self.converters: dict[str, Any] = converters

@@ -88,7 +88,11 @@ class StaticRoute:
 
     def __call__(self, req: Request, resp: Response, **kwargs: Any) -> None:
         if req.method not in ("GET", "HEAD"):
-            raise HTTPMethodNotAllowed(("GET", "HEAD"))
+            if req.method == "OPTIONS":  # answered like a resource's default responder (CORS)
+                resp.set_header("Allow", "GET, HEAD")
+                resp.content_length = 0
+                return
+            raise HTTPMethodNotAllowed(("GET", "HEAD", "OPTIONS"))
         path, file = self._open(req.path[len(self._prefix) :])
         try:
             self._serve(req, resp, path, file)

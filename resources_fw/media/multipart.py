@@ -25,6 +25,7 @@ from werkzeug.sansio.multipart import (
 )
 from werkzeug.utils import secure_filename
 
+from ..constants import MEDIA_JSON, MEDIA_URLENCODED
 from ..errors import HTTPContentTooLarge, MediaMalformedError, MultipartParseError
 from .base import BaseHandler
 
@@ -34,6 +35,15 @@ if TYPE_CHECKING:
 _CHUNK = 64 * 1024
 # Part headers (and a preamble) beyond this are refused, as Falcon does.
 _MAX_HEADER_BLOCK = 8192
+
+
+def _part_handlers() -> Handlers:
+    """JSON and urlencoded parts, as in Falcon; add "multipart/mixed" for nested forms."""
+    from .handlers import Handlers
+    from .json import JSONHandler
+    from .urlencoded import URLEncodedFormHandler
+
+    return Handlers({MEDIA_JSON: JSONHandler(), MEDIA_URLENCODED: URLEncodedFormHandler()})
 
 
 @dataclass
@@ -54,6 +64,10 @@ class MultipartParseOptions:
     max_secure_filename_length: int = 255
     default_charset: str = "utf-8"
     media_handlers: Handlers | None = field(default=None)
+
+    def __post_init__(self) -> None:
+        if self.media_handlers is None:
+            self.media_handlers = _part_handlers()
 
 
 class BodyPart:
@@ -133,10 +147,8 @@ class BodyPart:
         """The content decoded by its content type with the form's media handlers."""
         if self._media is _UNSET:
             handlers = self._options.media_handlers
-            if handlers is None:
-                from .handlers import Handlers
-
-                handlers = Handlers()
+            if handlers is None:  # set to None after construction
+                handlers = _part_handlers()
             handler, _ = handlers.resolve(self.content_type)
             self.stream.seek(0)
             self._media = handler.deserialize(self.stream, self.content_type, None)
@@ -165,6 +177,10 @@ class MultipartForm:
         response is sent)."""
         for part in self.parts:
             part.stream.close()
+            # A part decoded into a nested form (multipart/mixed) owns that form's files.
+            close = getattr(part._media, "close", None)
+            if close is not None:
+                close()
 
     def get(self, name: str) -> BodyPart | None:
         """The first part named ``name``."""

@@ -7,7 +7,7 @@ PEP 3333 fails the test that produced it.
 from __future__ import annotations
 
 import json as _json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from http.cookies import Morsel, SimpleCookie
@@ -21,6 +21,15 @@ from ..util import to_query_str
 from .helpers import DEFAULT_HOST, CookieArg, HeaderArg, create_environ
 
 WSGIApp = Callable[..., Iterable[bytes]]
+
+
+class ResultHeaders(Headers):
+    """The response headers: werkzeug ``Headers`` (case-insensitive, ``getlist`` for repeated
+    names), plus ``lower_items()`` as on Falcon's ``Result.headers``."""
+
+    def lower_items(self) -> Iterator[tuple[str, str]]:
+        """``(lower-cased name, value)`` pairs."""
+        return ((name.lower(), value) for name, value in self.items())
 
 
 class Cookie:
@@ -78,7 +87,7 @@ class Result:
         self.content = b"".join(chunks)
         self.status = status
         self.status_code = int(status[:3])
-        self.headers = Headers(headers)
+        self.headers = ResultHeaders(headers)
 
     def __repr__(self) -> str:
         return f"<Result {self.status}>"
@@ -146,7 +155,7 @@ def simulate_request(
         if body is not None:
             raise ValueError("pass body= or json=, not both")
         body = _json.dumps(json, ensure_ascii=False)
-        content_type = content_type or "application/json"
+        content_type = "application/json"  # as in Falcon, json= decides the type
     if params is not None:
         query_string = to_query_str(params, comma_delimited_lists=params_csv, prefix=False)
     all_headers: list[tuple[str, str]] = []

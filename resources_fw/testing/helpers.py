@@ -1,12 +1,19 @@
-"""``create_environ``: a PEP 3333 environ for a simulated request."""
+"""``create_environ`` (a PEP 3333 environ for a simulated request) and small test helpers."""
 
 from __future__ import annotations
 
+import contextlib
 import io
+import itertools
+import random
+import socket
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TextIO
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
+
+from werkzeug.datastructures import Headers
+from werkzeug.http import dump_cookie, parse_options_header
 
 from ..request import Request, RequestOptions
 from ..response import Response, ResponseOptions
@@ -15,7 +22,9 @@ DEFAULT_HOST = "falconframework.org"
 DEFAULT_UA = "resources_fw-client/1.0"
 
 HeaderArg = Mapping[str, str] | Iterable[tuple[str, str]]
-CookieArg = Mapping[str, str]
+# What a simulated request may claim, as Falcon spells it -> the SERVER_PROTOCOL version.
+_HTTP_VERSIONS = {"1": "1.0", "1.0": "1.0", "1.1": "1.1", "2": "2", "2.0": "2"}
+CookieArg = Mapping[str, Any]  # str values, or testing.Cookie objects
 
 
 def _wsgi_text(text: str) -> str:
@@ -44,8 +53,11 @@ def create_environ(
     if "?" in path:
         path, _, from_path = path.partition("?")
         query_string = query_string or from_path
-    if not path.startswith("/"):
+    if path and not path.startswith("/"):  # "" is allowed: a request for the script root
         raise ValueError(f"path {path!r} must start with '/'")
+    http_version = _HTTP_VERSIONS.get(http_version, "")
+    if not http_version:
+        raise ValueError(f"http_version must be one of {', '.join(_HTTP_VERSIONS)}")
     data = body.encode() if isinstance(body, str) else bytes(body)
     port_text = str(port) if port is not None else ("443" if scheme == "https" else "80")
     root = root_path if root_path is not None else (app or "")
@@ -58,7 +70,7 @@ def create_environ(
         "QUERY_STRING": query_string,
         "REMOTE_ADDR": remote_addr or "127.0.0.1",
         "REMOTE_PORT": "65133",
-        "RAW_URI": "/",
+        "RAW_URI": path,  # as sent: servers keep it undecoded (PATH_INFO is decoded)
         "SERVER_NAME": host,
         "SERVER_PORT": port_text,
         "wsgi.version": (1, 0),
@@ -77,8 +89,11 @@ def create_environ(
     if data:
         env["CONTENT_LENGTH"] = str(len(data))
     if cookies:
+        # Values may be strings or the Cookie objects of a previous Result's ``cookies``;
+        # werkzeug quotes what cannot go bare (the server side unquotes it back).
         env["HTTP_COOKIE"] = "; ".join(
-            f"{quote(str(k), safe='')}={quote(str(v), safe='')}" for k, v in cookies.items()
+            dump_cookie(str(k), str(getattr(v, "value", v))).partition(";")[0]
+            for k, v in cookies.items()
         )
     _add_headers(env, headers)
     return env
@@ -115,3 +130,82 @@ def create_req(options: RequestOptions | None = None, **kwargs: Any) -> Request:
 def create_resp(options: ResponseOptions | None = None) -> Response:
     """A ``resources_fw.Response`` to pass to a responder under test."""
     return Response(options)
+
+
+class StartResponseMock:
+    """A WSGI ``start_response`` that records its calls: ``status``, ``headers`` (names
+    lower-cased), ``headers_dict`` (case-insensitive), ``exc_info`` and ``call_count``."""
+
+    def __init__(self) -> None:
+        self.call_count = 0
+        self.status: str | None = None
+        self.headers: list[tuple[str, str]] | None = None
+        self.headers_dict: Headers = Headers()
+        self.exc_info: Any = None
+
+    def __call__(
+        self, status: str, headers: list[tuple[str, str]], exc_info: Any = None
+    ) -> Callable[[bytes], object]:
+        self.call_count += 1
+        self.status = status
+        self.headers = [(name.lower(), value) for name, value in headers]
+        self.headers_dict = Headers(headers)
+        self.exc_info = exc_info
+        return self._write
+
+    def _write(self, data: bytes) -> None:
+        raise RuntimeError("StartResponseMock does not support the write() callable")
+
+
+def rand_string(min: int, max: int) -> str:
+    """A random string of printable ASCII, ``min`` to ``max`` characters long (inclusive)."""
+    length = random.randint(min, max)
+    return "".join(chr(random.randint(0x20, 0x7E)) for _ in range(length))
+
+
+def get_unused_port() -> int:
+    """A localhost TCP port free right now (another process may still take it first)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("localhost", 0))
+        return int(sock.getsockname()[1])
+
+
+def get_encoding_from_headers(headers: Mapping[str, str]) -> str | None:
+    """The charset a response's Content-Type implies: its ``charset`` parameter, UTF-8 for
+    JSON and event streams, ISO-8859-1 for other ``text/*``, else None. ``headers`` must be
+    lower-case keyed or case-insensitive."""
+    content_type = headers.get("content-type")
+    if not content_type:
+        return None
+    mimetype, params = parse_options_header(content_type)
+    if "charset" in params:
+        return params["charset"].strip("'\"")
+    if mimetype in ("application/json", "text/event-stream"):
+        return "UTF-8"
+    if "text" in mimetype:
+        return "ISO-8859-1"
+    return None
+
+
+@contextlib.contextmanager
+def redirected(stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> Iterator[None]:
+    """Send ``sys.stdout`` and ``sys.stderr`` to the given streams for the block."""
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        yield
+
+
+def closed_wsgi_iterable(iterable: Iterable[bytes]) -> Iterator[bytes]:
+    """Iterate a WSGI response as a server does, calling its ``close()`` at the end; the first
+    chunk is fetched now, so a generator app has called ``start_response`` on return."""
+
+    def drain() -> Iterator[bytes]:
+        try:
+            yield from iterable
+        finally:
+            close = getattr(iterable, "close", None)
+            if close is not None:
+                close()
+
+    chunks = drain()
+    first = next(chunks, None)
+    return chunks if first is None else itertools.chain((first,), chunks)

@@ -135,8 +135,10 @@ def test_bad_template_and_conflict_are_rejected() -> None:
     app = falcon.App()
     with pytest.raises(TemplateError):
         app.add_route("/x/{item_id:nope}", ItemResource())
-    with pytest.raises(ValueError, match="must be a string starting with"):
+    with pytest.raises(ValueError, match="must start with '/'"):
         app.add_route("x", ItemResource())
+    with pytest.raises(TypeError, match="must be a str"):
+        app.add_route(b"/x", ItemResource())  # type: ignore[arg-type]
     app.add_route("/a/{x}", Any_())
     with pytest.raises(RouteConflictError):
         app.add_route("/a/{y}", Any_())

@@ -98,7 +98,7 @@ def test_head_download_fallback_and_methods(app: falcon.App) -> None:
     assert dl.headers["Content-Disposition"] == 'attachment; filename="data.bin"'
     assert testing.simulate_get(app, "/spa/some/client/route").text == "<h1>home</h1>"
     post = testing.simulate_post(app, "/static/index.html")
-    assert (post.status_code, post.headers["Allow"]) == (405, "GET, HEAD")
+    assert (post.status_code, post.headers["Allow"]) == (405, "GET, HEAD, OPTIONS")
 
 
 def test_bad_static_configuration(site: Path) -> None:
