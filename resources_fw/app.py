@@ -299,6 +299,10 @@ class App:
         # Decoded media holding files (multipart) are closed after the response.
         closing = "_media_result" in req.__dict__ and req.media_needs_closing
         if type(body) is not bytes or closing or "files" in req.__dict__:
+            if body is None and req.method != "HEAD" and "content-length" in resp._headers:
+                # No body: a declared length would leave the client waiting (HEAD may
+                # announce GET's length); the core sends Content-Length: 0, as Falcon does.
+                header_list = [h for h in header_list if h[0].lower() != "content-length"]
             wire = Wire.from_parts(body, resp.status_code, resp._reason, header_list)
             if closing:
                 wire.call_on_close(req.close_media)

@@ -155,13 +155,15 @@ class DeclaredLength:
         elif mode == "header":
             resp.set_header("Content-Length", "3")
             resp.media = {"a": 1}
+        # "none": no body at all
 
     def on_head(self, req: falcon.Request, resp: falcon.Response, mode: str) -> None:
         resp.content_length = 42  # HEAD may announce the GET body's length
 
 
 @pytest.mark.parametrize(
-    ("mode", "body"), [("text", b"hello"), ("data", b"hi"), ("header", b'{"a": 1}')]
+    ("mode", "body"),
+    [("text", b"hello"), ("data", b"hi"), ("header", b'{"a": 1}'), ("none", b"")],
 )
 def test_declared_content_length_gives_way_to_the_body(
     client: Client, mode: str, body: bytes
