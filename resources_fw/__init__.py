@@ -4,6 +4,7 @@ Port a Falcon app by changing its imports: ``import resources_fw as falcon``.
 """
 
 from . import media as media
+from . import mediatypes as mediatypes
 from . import testing as testing
 from . import uri as uri
 from .app import App as App
@@ -70,6 +71,8 @@ from .errors import HTTPUnprocessableEntity as HTTPUnprocessableEntity
 from .errors import HTTPUnsupportedMediaType as HTTPUnsupportedMediaType
 from .errors import HTTPUriTooLong as HTTPUriTooLong
 from .errors import HTTPVersionNotSupported as HTTPVersionNotSupported
+from .errors import InvalidMediaRange as InvalidMediaRange
+from .errors import InvalidMediaType as InvalidMediaType
 from .errors import MediaMalformedError as MediaMalformedError
 from .errors import MediaNotFoundError as MediaNotFoundError
 from .errors import MediaValidationError as MediaValidationError

@@ -48,8 +48,9 @@ class Context:
     def setdefault(self, key: str, default: Any = None) -> Any:
         return self.__dict__.setdefault(key, default)
 
-    def pop(self, key: str, *default: Any) -> Any:
-        return self.__dict__.pop(key, *default)
+    def pop(self, key: str, default: Any = None) -> Any:
+        """Remove and return ``key``; ``default`` (``None``) when absent, as in Falcon."""
+        return self.__dict__.pop(key, default)
 
     def keys(self) -> Any:
         return self.__dict__.keys()
@@ -62,3 +63,26 @@ class Context:
 
     def update(self, *args: Any, **kwargs: Any) -> None:
         self.__dict__.update(*args, **kwargs)
+
+    def copy(self) -> Context:
+        """A shallow copy of the same class (so a custom ``context_type`` stays one)."""
+        clone = type(self).__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        return clone
+
+    def clear(self) -> None:
+        self.__dict__.clear()
+
+    def popitem(self) -> tuple[str, Any]:
+        """Remove and return the last item set (``KeyError`` when empty)."""
+        return self.__dict__.popitem()
+
+
+def check_context_type(cls: type) -> None:
+    """Refuse, when ``cls`` is defined, a ``context_type`` that cannot make a context (the
+    context is built lazily, so the mistake would otherwise surface mid-request)."""
+    if "context_type" in cls.__dict__ and not callable(cls.__dict__["context_type"]):
+        raise TypeError(
+            f"{cls.__qualname__}.context_type must be a class or a callable returning the "
+            f"context, not {cls.__dict__['context_type']!r}"
+        )

@@ -344,6 +344,14 @@ class MultipartParseError(MediaMalformedError):
         super().__init__("multipart/form-data", description=description, **kwargs)
 
 
+class InvalidMediaType(ValueError):
+    """A media type (``type/subtype``) given to :mod:`resources_fw.mediatypes` is malformed."""
+
+
+class InvalidMediaRange(InvalidMediaType):
+    """An ``Accept``-style media range is malformed (no ``type/subtype``, or a bad ``q``)."""
+
+
 class HeaderNotSupported(ValueError):
     """The header cannot be set with this method (e.g. ``Set-Cookie`` via ``set_header``)."""
 

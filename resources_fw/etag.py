@@ -14,6 +14,10 @@ class ETag(str):
         """The tag as a header value: ``"abc"`` or ``W/"abc"``."""
         return f'W/"{self}"' if self.is_weak else f'"{self}"'
 
+    def strong_compare(self, other: ETag) -> bool:
+        """RFC 9110 strong comparison: equal tags, neither of them weak (for ``If-Match``)."""
+        return not (self.is_weak or other.is_weak) and str.__eq__(self, other)
+
     @classmethod
     def loads(cls, etag_str: str) -> ETag:
         """Parse one header token (quoted, optionally ``W/``-prefixed)."""

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
-# name=value pairs; a value is a token or a quoted string.
-_PAIR = re.compile(r'\s*([!#$%&\'*+.^_`|~0-9A-Za-z-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;,\s]*)\s*')
+# RFC 7239: a name=value pair, the value a token or a quoted string (anything else is malformed).
+_TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
+_PAIR = re.compile(rf'({_TOKEN})=({_TOKEN}|"(?:[^"\\]|\\.)*")')
+_ESCAPE = re.compile(r"\\(.)")
 
 
 class Forwarded:
@@ -27,30 +29,45 @@ _FIELDS = {"for": "src", "by": "dest", "host": "host", "proto": "scheme"}
 
 
 def parse_forwarded_header(value: str) -> list[Forwarded]:
-    """Every element of a ``Forwarded`` header; malformed pairs are skipped, not fatal."""
+    """Every element of a ``Forwarded`` header, in order.
+
+    Malformed input is skipped, not fatal: after a bad pair (or a pair not followed by ``;``
+    or ``,``) the rest of that element is dropped, as Falcon does.
+    """
     elements: list[Forwarded] = []
-    current = Forwarded()
-    pos = 0
-    while pos < len(value):
-        match = _PAIR.match(value, pos)
-        if match is None:
-            # Skip to the next separator: a proxy's garbage must not break the request.
-            nxt = min(
-                (i for i in (value.find(";", pos), value.find(",", pos)) if i >= 0),
-                default=len(value),
-            )
-            pos = nxt
+    current: Forwarded | None = None
+    pos, end = 0, len(value)
+    need_separator = False
+    while 0 <= pos < end:
+        char = value[pos]
+        if char == ",":
+            if current is not None:
+                elements.append(current)
+            current, need_separator = None, False
+            pos += 1
+        elif char == ";":
+            need_separator = False
+            pos += 1
+        elif char in " \t":
+            pos += 1
         else:
-            name, raw = match.group(1).lower(), match.group(2)
-            if raw.startswith('"'):
-                raw = re.sub(r"\\(.)", r"\1", raw[1:-1])
-            attr = _FIELDS.get(name)
-            if attr is not None:
-                setattr(current, attr, raw.lower() if attr == "scheme" else raw)
-            pos = match.end()
-        if pos < len(value) and value[pos] == ",":
-            elements.append(current)
-            current = Forwarded()
-        pos += 1
-    elements.append(current)
-    return [e for e in elements if e.src or e.dest or e.host or e.scheme]
+            match = None if need_separator else _PAIR.match(value, pos)
+            if match is None:
+                pos = value.find(",", pos)  # -1 ends the loop
+                continue
+            if current is None:
+                current = Forwarded()
+            _set_field(current, match.group(1).lower(), match.group(2))
+            pos, need_separator = match.end(), True
+    if current is not None:
+        elements.append(current)
+    return elements
+
+
+def _set_field(hop: Forwarded, name: str, raw: str) -> None:
+    attr = _FIELDS.get(name)
+    if attr is None:
+        return
+    if raw.startswith('"'):
+        raw = _ESCAPE.sub(r"\1", raw[1:-1])
+    setattr(hop, attr, raw.lower() if attr == "scheme" else raw)

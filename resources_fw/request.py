@@ -12,8 +12,8 @@ import json
 import uuid
 from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from datetime import date as date_type
-from datetime import datetime
 from typing import IO, Any, TypeVar
 from urllib.parse import parse_qsl
 
@@ -21,7 +21,7 @@ from werkzeug.datastructures import ImmutableMultiDict, MIMEAccept
 from werkzeug.http import parse_accept_header
 
 from .constants import FALSE_STRINGS, MEDIA_JSON, TRUE_STRINGS
-from .context import Context
+from .context import Context, check_context_type
 from .core.body import content_length as _content_length
 from .core.errors import BadRequest
 from .core.lazy import lazy
@@ -38,7 +38,7 @@ from .etag import ETag, parse_etags
 from .forwarded import Forwarded, parse_forwarded_header
 from .media.handlers import Handlers
 from .media.urlencoded import parse_query
-from .util import http_date_to_dt
+from .util import check_option, http_date_to_dt
 
 T = TypeVar("T")
 Store = MutableMapping[str, Any] | None
@@ -48,15 +48,28 @@ _DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 _DELIMITERS = {",": ",", "|": "|", " ": " ", "spaceDelimited": " ", "pipeDelimited": "|"}
 
 
+_REFUSED_REQUEST_OPTIONS = {
+    "auto_parse_form_urlencoded": "read the form with req.get_media() (deprecated in Falcon)"
+}
+
+
 @dataclass
 class RequestOptions:
-    """Per-app request options (``app.req_options``)."""
+    """Per-app request options (``app.req_options``); setting an unknown one raises
+    ``AttributeError``."""
 
     keep_blank_qs_values: bool = True
     auto_parse_qs_csv: bool = False
     strip_url_path_trailing_slash: bool = False
     default_media_type: str = MEDIA_JSON
     media_handlers: Handlers = field(default_factory=Handlers)
+    #: Always ``False``: form fields are not merged into ``req.params`` (setting it ``True``
+    #: raises ``ValueError``).
+    auto_parse_form_urlencoded: bool = False
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        check_option(self, name, value, _REFUSED_REQUEST_OPTIONS)
+        object.__setattr__(self, name, value)
 
 
 _DEFAULT_OPTIONS = RequestOptions()
@@ -71,7 +84,14 @@ class Request(CoreRequest):
     #: The matched route's template (``"/items/{id}"``), set by the app after routing.
     uri_template: str | None = None
 
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {self.method} {self.url!r}>"
+
     # -- context, options ---------------------------------------------------------------
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        check_context_type(cls)
 
     @lazy
     def context(self) -> Any:
@@ -190,19 +210,21 @@ class Request(CoreRequest):
 
     @property
     def forwarded_scheme(self) -> str:
-        """The scheme the client used, per ``Forwarded`` / ``X-Forwarded-Proto``."""
-        for hop in self.forwarded or ():
-            if hop.scheme:
-                return hop.scheme
+        """The scheme the client used: the first hop's ``proto`` when a ``Forwarded`` header
+        is present, else ``X-Forwarded-Proto``, else :attr:`scheme`."""
+        if "HTTP_FORWARDED" in self.environ:
+            hops = self.forwarded
+            return (hops[0].scheme if hops else None) or self.scheme
         proto = self.environ.get("HTTP_X_FORWARDED_PROTO")
         return proto.split(",")[0].strip().lower() if proto else self.scheme
 
     @property
     def forwarded_host(self) -> str:
-        """The host the client asked for, per ``Forwarded`` / ``X-Forwarded-Host``."""
-        for hop in self.forwarded or ():
-            if hop.host:
-                return hop.host
+        """The host the client asked for: the first hop's ``host`` when a ``Forwarded``
+        header is present, else ``X-Forwarded-Host``, else :attr:`netloc`."""
+        if "HTTP_FORWARDED" in self.environ:
+            hops = self.forwarded
+            return (hops[0].host if hops else None) or self.netloc
         host = self.environ.get("HTTP_X_FORWARDED_HOST")
         return host.split(",")[0].strip() if host else self.netloc
 
@@ -216,24 +238,34 @@ class Request(CoreRequest):
 
     @lazy
     def access_route(self) -> list[str]:
-        """Client addresses, nearest the client first: ``Forwarded``, ``X-Forwarded-For``,
-        ``X-Real-IP``, then ``REMOTE_ADDR``. Only trust it behind proxies you run."""
-        if self.forwarded:
-            route = [hop.src for hop in self.forwarded if hop.src]
-            if route:
-                return [_strip_port(a) for a in route]
-        xff = self.environ.get("HTTP_X_FORWARDED_FOR")
-        if xff:
-            return [a.strip() for a in xff.split(",") if a.strip()]
-        real = self.environ.get("HTTP_X_REAL_IP")
-        if real:
-            return [real.strip()]
-        return [self.remote_addr]
+        """Client addresses, nearest the client first: from ``Forwarded`` if present, else
+        ``X-Forwarded-For``, else ``X-Real-IP``, else ``[remote_addr]``. Only trust the entries
+        added by proxies you run. (Falcon also appends ``remote_addr``.)"""
+        env = self.environ
+        route: list[str]
+        if "HTTP_FORWARDED" in env:
+            # A malformed Forwarded is not papered over with other headers: the proxy is wrong.
+            route = [_strip_port(hop.src) for hop in self.forwarded or () if hop.src is not None]
+        elif "HTTP_X_FORWARDED_FOR" in env:
+            route = [a for a in (x.strip() for x in env["HTTP_X_FORWARDED_FOR"].split(",")) if a]
+        elif "HTTP_X_REAL_IP" in env:
+            route = [env["HTTP_X_REAL_IP"].strip()]
+        else:
+            route = []
+        return route or [self.remote_addr]
 
     @lazy
     def remote_addr(self) -> str:
         """The peer's address (``REMOTE_ADDR``; ``127.0.0.1`` when the server gives none)."""
         return str(self.environ.get("REMOTE_ADDR") or "127.0.0.1")
+
+    def log_error(self, message: str) -> None:
+        """Write ``message`` to the server's error stream (``wsgi.errors``), prefixed with the
+        time (UTC), the method and the path with its query string."""
+        qs = self.query_string
+        when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+        target = f"{self.path}?{qs}" if qs else self.path
+        self.environ["wsgi.errors"].write(f"{when} [ERROR] {self.method} {target} => {message}\n")
 
     # -- headers ------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from urllib.parse import quote
 from werkzeug.http import dump_cookie
 
 from .constants import MEDIA_JSON
-from .context import Context
+from .context import Context, check_context_type
 from .core.errors import status_line
 from .core.lazy import lazy
 from .core.response import Response as CoreResponse
@@ -28,7 +28,7 @@ from .errors import HeaderNotSupported
 from .etag import ETag
 from .media.handlers import Handlers
 from .redirects import uri_encode_text
-from .util import dt_to_http
+from .util import check_option, dt_to_http
 
 _SAME_SITE = {"lax": "Lax", "strict": "Strict", "none": "None"}
 # No Content-Type on these, as Falcon does.
@@ -45,12 +45,20 @@ def _static_types() -> dict[str, str]:
 
 @dataclass
 class ResponseOptions:
-    """Per-app response options (``app.resp_options``)."""
+    """Per-app response options (``app.resp_options``); setting an unknown one raises
+    ``AttributeError``."""
 
     secure_cookies_by_default: bool = True
     default_media_type: str = MEDIA_JSON
     media_handlers: Handlers = field(default_factory=Handlers)
     static_media_types: dict[str, str] = field(default_factory=_static_types)
+    #: Accepted for Falcon apps, with no effect: there are no XML error bodies here (errors
+    #: are JSON or HTML by ``Accept``).
+    xml_error_serialization: bool = True
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        check_option(self, name, value, {})
+        object.__setattr__(self, name, value)
 
 
 _DEFAULT_OPTIONS = ResponseOptions()
@@ -127,6 +135,10 @@ class Response:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}: {self.status}>"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        check_context_type(cls)
 
     @lazy
     def context(self) -> Any:

@@ -134,3 +134,6 @@ HTTP_510: Final[str] = "510 Not Extended"
 HTTP_NOT_EXTENDED: Final[str] = HTTP_510
 HTTP_511: Final[str] = "511 Network Authentication Required"
 HTTP_NETWORK_AUTHENTICATION_REQUIRED: Final[str] = HTTP_511
+
+#: Every constant above, for ``from resources_fw.status_codes import *`` and for listings.
+__all__ = [name for name in tuple(globals()) if name.startswith("HTTP_")]

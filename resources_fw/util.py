@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from werkzeug.http import parse_options_header
-from werkzeug.utils import secure_filename as secure_filename
+from werkzeug.utils import secure_filename as _werkzeug_secure_filename
 
 from .core.errors import status_line
 
@@ -84,6 +84,38 @@ def to_query_str(
 def http_now() -> str:
     """The current time as an HTTP date."""
     return dt_to_http(datetime.now(UTC))
+
+
+def secure_filename(filename: str, max_length: int | None = None) -> str:
+    """``filename`` made safe for the local file system (werkzeug's rules), never empty.
+
+    ``max_length`` (``None`` or 0: no cap) shortens the stem and keeps the extension when it
+    fits. Raises ``ValueError`` naming the input when nothing usable is left (``""``,
+    ``".."``), so that a bare directory path is never built from it.
+    """
+    if max_length is not None and max_length < 0:
+        raise ValueError(f"max_length must be None, 0 (no cap) or positive, not {max_length}")
+    safe = _werkzeug_secure_filename(filename)
+    if not safe:
+        raise ValueError(f"{filename!r} has no characters usable in a file name")
+    if max_length and len(safe) > max_length:
+        stem, dot, ext = safe.rpartition(".")
+        if dot and stem and len(ext) + 1 < max_length:
+            return stem[: max_length - len(ext) - 1] + dot + ext
+        return safe[:max_length]
+    return safe
+
+
+def check_option(options: object, name: str, value: Any, refused: Mapping[str, str]) -> None:
+    """Refuse setting an option that does not exist, so a misspelt one is not silently
+    ignored. ``refused`` maps Falcon options kept only as ``False`` (what the app already does)
+    to what to do instead of setting them true."""
+    kind = type(options).__name__
+    fields = getattr(options, "__dataclass_fields__", {})
+    if name not in fields:
+        raise AttributeError(f"{kind} has no option {name!r}; the options are {', '.join(fields)}")
+    if value and name in refused:
+        raise ValueError(f"{kind}.{name} cannot be turned on here: {refused[name]}")
 
 
 def parse_header(line: str) -> tuple[str, dict[str, str]]:

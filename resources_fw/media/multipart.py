@@ -23,10 +23,10 @@ from werkzeug.sansio.multipart import (
     NeedData,
     Preamble,
 )
-from werkzeug.utils import secure_filename
 
 from ..constants import MEDIA_JSON, MEDIA_URLENCODED
 from ..errors import HTTPContentTooLarge, MediaMalformedError, MultipartParseError
+from ..util import secure_filename
 from .base import BaseHandler
 
 if TYPE_CHECKING:
@@ -105,19 +105,13 @@ class BodyPart:
 
         Raises :class:`MediaMalformedError` when the part has no usable file name.
         """
-        safe = secure_filename(self.filename or "")
-        if not safe:
+        try:
+            return secure_filename(self.filename or "", self._options.max_secure_filename_length)
+        except ValueError:
             raise MediaMalformedError(
                 "multipart/form-data",
                 description=f"The file name of part {self.name!r} is missing or unusable.",
-            )
-        limit = self._options.max_secure_filename_length
-        if limit and len(safe) > limit:
-            stem, dot, ext = safe.rpartition(".")
-            if dot and stem and len(ext) + 1 < limit:
-                return stem[: limit - len(ext) - 1] + dot + ext
-            return safe[:limit]
-        return safe
+            ) from None
 
     def get_data(self) -> bytes:
         if self._data is None:

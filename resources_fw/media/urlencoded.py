@@ -58,11 +58,14 @@ def _decode_pair(
         key = unquote_plus(key)
     if not key or (not value and not keep_blank):
         return None
-    if "%" in value or "+" in value:
-        value = unquote_plus(value)
     if csv and "," in value:
-        return key, [v for v in value.split(",") if v or keep_blank]
-    return key, value
+        # Split before decoding: an escaped comma (%2C) is part of a value, not a separator.
+        return key, [_unquote(v) for v in value.split(",") if v or keep_blank]
+    return key, _unquote(value)
+
+
+def _unquote(value: str) -> str:
+    return unquote_plus(value) if "%" in value or "+" in value else value
 
 
 def _merge(out: dict[str, Any], key: str, values: list[str]) -> None:

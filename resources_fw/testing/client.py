@@ -152,10 +152,9 @@ def simulate_request(
     if "?" in path and (query_string is not None or params is not None):
         raise ValueError("the path has a query string; do not also pass query_string/params")
     if json is not None:
-        if body is not None:
-            raise ValueError("pass body= or json=, not both")
+        # As in Falcon, json= wins over body= and decides the type (headers included).
         body = _json.dumps(json, ensure_ascii=False)
-        content_type = "application/json"  # as in Falcon, json= decides the type
+        content_type = "application/json"
     if params is not None:
         query_string = to_query_str(params, comma_delimited_lists=params_csv, prefix=False)
     all_headers: list[tuple[str, str]] = []

@@ -61,6 +61,8 @@ def create_environ(
     data = body.encode() if isinstance(body, str) else bytes(body)
     port_text = str(port) if port is not None else ("443" if scheme == "https" else "80")
     root = root_path if root_path is not None else (app or "")
+    if root and not root.startswith("/"):  # SCRIPT_NAME, like PATH_INFO, starts with "/"
+        root = "/" + root
     env: dict[str, Any] = {
         "SERVER_PROTOCOL": f"HTTP/{http_version}",
         "SERVER_SOFTWARE": "resources_fw.testing",
