@@ -14,7 +14,6 @@ from typing import IO, TYPE_CHECKING, Any, ClassVar, NoReturn
 
 from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException as WerkzeugHTTPException
-from werkzeug.test import run_wsgi_app
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from resources_fw.core import (
@@ -45,7 +44,7 @@ from .routing import BuildError, UrlMap, build_url
 from .scaffold import F, Scaffold, ensure_sync
 from .sessions import SecureCookieSessionInterface, SessionInterface
 from .templating import Environment, TemplatingMixin, _ctx_globals
-from .wrappers import Request, Response, from_werkzeug_response
+from .wrappers import Request, Response
 
 if TYPE_CHECKING:
     from .blueprints import Blueprint
@@ -767,13 +766,11 @@ class App(TemplatingMixin, ErrorHandling, Scaffold):
         if isinstance(rv, _HTTP_EXCEPTIONS):
             rendered: Response = self.render_http_exception(rv)
             return rendered
-        if isinstance(rv, WerkzeugResponse):
-            return from_werkzeug_response(rv, self.response_class)
         if isinstance(rv, Iterator):
             return self.response_class(rv)
-        if callable(rv):
-            app_iter, status, headers = run_wsgi_app(rv, _cv_request.get().request.environ)
-            return self.response_class(app_iter, status, headers)
+        if isinstance(rv, WerkzeugResponse) or callable(rv):
+            # Through force_type, as in Flask: a response class may override it.
+            return self.response_class.force_type(rv, _cv_request.get().request.environ)
         raise TypeError(
             "The view function did not return a valid response. The return type must be a "
             "string, dict, list, tuple with headers or status, Response instance, or WSGI "
@@ -888,6 +885,10 @@ class App(TemplatingMixin, ErrorHandling, Scaffold):
         from .testing import Client
 
         cls = self.test_client_class or Client
+        if self.response_class is not Response and "response_wrapper" not in kwargs:
+            # As in Flask, test responses have the app's response class's own attributes
+            # (werkzeug mixes it into its TestResponse); our base class stays out of it.
+            kwargs["response_wrapper"] = self.response_class
         return cls(self, use_cookies=use_cookies, **kwargs)
 
     def test_cli_runner(self, **kwargs: Any) -> CliRunner:
@@ -906,8 +907,21 @@ class App(TemplatingMixin, ErrorHandling, Scaffold):
     ) -> None:
         """Serve with werkzeug's development server (never in production). The host and
         port default to ``SERVER_NAME``'s, else ``127.0.0.1:5000``."""
+        import click
         from werkzeug.serving import run_simple
 
+        from .cli import running_from_cli
+
+        if running_from_cli():
+            # The module called app.run() on import, outside a `__main__` guard: serving here
+            # would block the command being run.
+            click.secho(
+                " * Ignoring a call to 'app.run()' while a globals_fw command runs; call it "
+                "under 'if __name__ == \"__main__\":'.",
+                fg="red",
+                err=True,
+            )
+            return
         if debug is not None:
             self.debug = debug
         sn_host, _, sn_port = str(self.config["SERVER_NAME"] or "").partition(":")

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import ast
 import importlib
+import inspect
 import os
 import sys
+import traceback
 from collections.abc import Callable
 from functools import update_wrapper
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -74,7 +76,7 @@ def _app_from_expression(module: Any, expr: str) -> App:
         attr = getattr(module, name)
     except AttributeError:
         raise NoAppException(f"Failed to find attribute {name!r} in {module.__name__!r}.") from None
-    app = attr(*args, **kwargs) if isinstance(node, ast.Call) else attr
+    app = _call_factory(attr, name, module, args, kwargs) if isinstance(node, ast.Call) else attr
     if isinstance(app, App):
         return app
     if callable(app) and not isinstance(node, ast.Call):
@@ -84,9 +86,29 @@ def _app_from_expression(module: Any, expr: str) -> App:
     raise NoAppException(f"{expr!r} in {module.__name__!r} is not a globals_fw App.")
 
 
-def locate_app(import_string: str) -> App:
-    """``module`` or ``module:name`` or ``module:factory(args)`` -> the app."""
-    module_name, _, app_name = import_string.partition(":")
+def _call_factory(
+    factory: Any, name: str, module: Any, args: list[Any], kwargs: dict[str, Any]
+) -> Any:
+    """Call ``factory``; arguments that do not fit its signature are a NoAppException, while
+    a TypeError from inside the factory propagates as itself."""
+    try:
+        inspect.signature(factory).bind(*args, **kwargs)
+    except TypeError as exc:
+        raise NoAppException(
+            f"The factory {name!r} in {module.__name__!r} cannot be called with those "
+            f"arguments: {exc}."
+        ) from None
+    except ValueError:  # no signature (a builtin): let the call speak for itself
+        pass
+    return factory(*args, **kwargs)
+
+
+def locate_app(import_string: str, app_name: str | None = None) -> App:
+    """``module`` or ``module:name`` or ``module:factory(args)`` -> the app; or, as in
+    Flask, the module and the name (or factory call) apart."""
+    if app_name is None:
+        import_string, _, app_name = import_string.partition(":")
+    module_name = import_string
     if module_name.endswith(".py") or os.sep in module_name:
         # A file path: import the file's module from its directory.
         path = os.path.realpath(module_name)
@@ -98,9 +120,13 @@ def locate_app(import_string: str) -> App:
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
-        if exc.name == module_name:
+        if exc.name and (module_name + ".").startswith(exc.name + "."):
             raise NoAppException(f"Could not import {module_name!r}.") from None
-        raise
+        # The module exists but failed to import something itself: say where, briefly.
+        raise NoAppException(
+            f"While importing {module_name!r}, an ImportError was raised:\n\n"
+            f"{traceback.format_exc()}"
+        ) from None
     return _find_app_in(module, app_name or None)
 
 
@@ -108,11 +134,18 @@ class ScriptInfo:
     """How the CLI finds the app: an import string or a factory, loaded once."""
 
     def __init__(
-        self, app_import_path: str | None = None, create_app: Callable[[], App] | None = None
+        self,
+        app_import_path: str | None = None,
+        create_app: Callable[[], App] | None = None,
+        set_debug_flag: bool = True,
     ) -> None:
         self.app_import_path = app_import_path
         self.create_app = create_app
         self._loaded: App | None = None
+        #: Whether ``--debug/--no-debug`` sets the loaded app's ``debug``.
+        self.set_debug_flag = set_debug_flag
+        #: ``--debug/--no-debug`` (or its environment variable), given to the app on load.
+        self.debug: bool | None = None
 
     def load_app(self) -> App:
         if self._loaded is not None:
@@ -126,6 +159,8 @@ class ScriptInfo:
                 or os.environ.get("FLASK_APP")
             )
             app = locate_app(path) if path else self._from_default_files()
+        if self.debug is not None:
+            app.debug = self.debug
         self._loaded = app
         return app
 
@@ -134,7 +169,8 @@ class ScriptInfo:
             if os.path.exists(f"{name}.py"):
                 return locate_app(name)
         raise NoAppException(
-            "Could not locate an application: pass '--app module:app', set GLOBALS_FW_APP, "
+            "Could not locate an application: pass '--app module:app', set GLOBALS_FW_APP "
+            "(or FLASK_APP), "
             "or put 'app.py' or 'wsgi.py' in the current directory."
         )
 
@@ -197,51 +233,177 @@ class AppGroup(click.Group):
         return super().group(*args, **kwargs)
 
 
+if TYPE_CHECKING:
+    _ParamType = click.ParamType[Any]
+else:  # click < 8.4 has no subscriptable ParamType
+    _ParamType = click.ParamType
+
+
+class CertParamType(_ParamType):
+    """``--cert``: a certificate file, ``adhoc`` (needs ``cryptography``) or the import name
+    of an ``ssl.SSLContext``."""
+
+    name = "path"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            import ssl
+        except ImportError:
+            self.fail('Using "--cert" requires Python to be compiled with SSL support.', param, ctx)
+        if not isinstance(value, str) or os.path.isfile(value):
+            return value
+        if value == "adhoc":
+            try:
+                import cryptography  # noqa: F401
+            except ImportError:
+                self.fail(
+                    'Using ad-hoc certificates requires the "cryptography" library '
+                    "(pip install cryptography).",
+                    param,
+                    ctx,
+                )
+            return value
+        try:
+            # An object put in sys.modules under that name counts, as in Flask.
+            obj = cast(object, importlib.import_module(value))
+        except ImportError:
+            obj = None
+        if isinstance(obj, ssl.SSLContext):
+            return obj
+        self.fail(
+            f"{value!r} is not a file, 'adhoc', or the import name of an ssl.SSLContext.",
+            param,
+            ctx,
+        )
+
+
+def _validate_key(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """Pair ``--key`` with a ``--cert`` file; refuse it with ``adhoc`` or an SSLContext."""
+    cert = ctx.params.get("cert")
+    if value is not None:
+        if cert is None:
+            raise click.BadParameter('"--cert" must also be given with "--key".', ctx, param)
+        if not isinstance(cert, str) or cert == "adhoc":
+            raise click.BadParameter(
+                '"--key" is only for a certificate file, not "adhoc" or an SSLContext.',
+                ctx,
+                param,
+            )
+        ctx.params["cert"] = (cert, value)
+    elif isinstance(cert, str) and cert != "adhoc":
+        raise click.BadParameter('"--key" is required with a "--cert" file.', ctx, param)
+    return value
+
+
+class _PathList(click.Path):
+    """Paths separated by ``os.pathsep``."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if not isinstance(value, str):
+            return value
+        return [super(_PathList, self).convert(v, param, ctx) for v in value.split(os.pathsep)]
+
+
 @click.command("run", short_help="Run a development server.")
 @click.option("--host", "-h", default="127.0.0.1", help="The interface to bind to.")
 @click.option("--port", "-p", default=5000, help="The port to bind to.")
+@click.option("--cert", type=CertParamType(), is_eager=True, help="A certificate file for HTTPS.")
+@click.option(
+    "--key",
+    type=click.Path(exists=True, dir_okay=False, resolve_path=True),
+    callback=_validate_key,
+    expose_value=False,
+    help="The key file for '--cert'.",
+)
 @click.option("--reload/--no-reload", default=None, help="Restart on code changes.")
 @click.option("--debugger/--no-debugger", default=None, help="The interactive debugger.")
+@click.option("--with-threads/--without-threads", default=True, help="A thread per request.")
+@click.option(
+    "--extra-files",
+    default=None,
+    type=_PathList(),
+    help=f"More files the reloader watches, separated by {os.pathsep!r}.",
+)
+@click.option(
+    "--exclude-patterns",
+    default=None,
+    type=_PathList(),
+    help=f"fnmatch patterns the reloader ignores, separated by {os.pathsep!r}.",
+)
 @pass_script_info
 def run_command(
-    info: ScriptInfo, host: str, port: int, reload: bool | None, debugger: bool | None
+    info: ScriptInfo,
+    host: str,
+    port: int,
+    reload: bool | None,
+    debugger: bool | None,
+    with_threads: bool,
+    cert: Any,
+    extra_files: list[str] | None,
+    exclude_patterns: list[str] | None,
 ) -> None:
     """Serve the app with werkzeug's development server (not for production)."""
     from werkzeug.serving import run_simple
 
     app = info.load_app()
     debug = app.debug
+    extra: dict[str, Any] = {}
+    if cert is not None:
+        extra["ssl_context"] = cert
+    if extra_files:
+        extra["extra_files"] = extra_files
+    if exclude_patterns:
+        extra["exclude_patterns"] = exclude_patterns
     run_simple(
         host,
         port,
         app,
         use_reloader=debug if reload is None else reload,
         use_debugger=debug if debugger is None else debugger,
-        threaded=True,
+        threaded=with_threads,
+        **extra,
     )
 
 
 @click.command("routes", short_help="Show the routes.")
 @click.option(
-    "--sort", "-s", type=click.Choice(("endpoint", "methods", "rule")), default="endpoint"
+    "--sort",
+    "-s",
+    type=click.Choice(("endpoint", "methods", "rule", "match")),
+    default="endpoint",
+    help="Order by this column; 'match' keeps the order rules were added in.",
 )
+@click.option("--all-methods", is_flag=True, help="Show the automatic HEAD and OPTIONS too.")
 @with_appcontext
-def routes_command(sort: str) -> None:
+def routes_command(sort: str, all_methods: bool) -> None:
     """List every rule: endpoint, methods, rule."""
     from .globals import current_app
 
-    rules = list(current_app.url_map.iter_rules())
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    rules = list(app.url_map.iter_rules())
     if not rules:
         click.echo("No routes were registered.")
         return
+    manual_options = app._manual_options
+
+    def methods_of(rule: Any) -> list[str]:
+        methods = set(rule.methods)
+        if all_methods:
+            if "GET" in methods:
+                methods.add("HEAD")
+            if rule.rule not in manual_options:
+                methods.add("OPTIONS")
+        return sorted(methods)
+
     key = {
         "endpoint": lambda r: r.endpoint or "",
-        "methods": lambda r: sorted(r.methods),
+        "methods": methods_of,
         "rule": lambda r: r.rule,
+        "match": lambda r: 0,
     }[sort]
     rules.sort(key=key)
     rows = [("Endpoint", "Methods", "Rule")] + [
-        (r.endpoint or "", ", ".join(sorted(r.methods)), r.rule) for r in rules
+        (r.endpoint or "", ", ".join(methods_of(r)), r.rule) for r in rules
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     fmt = "  ".join(f"{{{i}:<{w}}}" for i, w in enumerate(widths))
@@ -264,50 +426,155 @@ def shell_command() -> None:
     code.interact(banner=banner, local=ctx)
 
 
-class MainGroup(AppGroup):
-    """The ``globals_fw`` command: built-in commands plus the app's ``app.cli`` ones."""
+def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from importlib.metadata import PackageNotFoundError, version
 
-    def __init__(self, **kwargs: Any) -> None:
-        params = [
+    import werkzeug
+
+    try:
+        ours = version("resources-fw")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        ours = "unknown"
+    click.echo(
+        f"Python {sys.version.split()[0]}\nglobals_fw {ours}\n"
+        f"Werkzeug {getattr(werkzeug, '__version__', None) or version('werkzeug')}"
+    )
+    ctx.exit()
+
+
+_commands_running = 0
+
+
+def _command_done() -> None:
+    global _commands_running
+    _commands_running -= 1
+
+
+def running_from_cli() -> bool:
+    """Whether a ``FlaskGroup`` command (``globals-fw ...``) is running in this process."""
+    return _commands_running > 0
+
+
+class FlaskGroup(AppGroup):
+    """The command group of a project's own script: the built-in ``run``, ``routes`` and
+    ``shell`` plus the app's ``app.cli`` commands, with ``--app`` and ``--debug``.
+
+    ``create_app`` (called with no arguments) makes the app instead of ``--app``;
+    ``set_debug_flag=False`` makes ``--debug`` leave the app alone. ``load_dotenv`` is
+    accepted for Flask compatibility and ignored (no ``.env`` support).
+    """
+
+    def __init__(
+        self,
+        add_default_commands: bool = True,
+        create_app: Callable[[], App] | None = None,
+        add_version_option: bool = True,
+        load_dotenv: bool = True,
+        set_debug_flag: bool = True,
+        **extra: Any,
+    ) -> None:
+        params: list[click.Parameter] = list(extra.pop("params", None) or ())
+        params.append(
             click.Option(
                 ["--app", "-A"],
                 help="The app: 'module', 'module:name' or 'module:factory()'.",
                 expose_value=False,
                 is_eager=True,
                 callback=_set_app,
-            ),
+            )
+        )
+        params.append(
             click.Option(
                 ["--debug/--no-debug"],
                 default=None,
-                help="Debug mode.",
+                envvar=["GLOBALS_FW_DEBUG", "FLASK_DEBUG"],
+                help="Debug mode (default: as the app sets it, or GLOBALS_FW_DEBUG).",
                 expose_value=False,
                 callback=_set_debug,
-            ),
-        ]
-        super().__init__(params=params, **kwargs)
-        # Built-ins push a context themselves when they need one; `run` must not hold one
-        # for the server's lifetime.
-        for command in (run_command, routes_command, shell_command):
-            click.Group.add_command(self, command)
+            )
+        )
+        if add_version_option:
+            params.append(
+                click.Option(
+                    ["--version"],
+                    is_flag=True,
+                    expose_value=False,
+                    is_eager=True,
+                    callback=_print_version,
+                    help="Show the versions and exit.",
+                )
+            )
+        super().__init__(params=params, **extra)
+        self.create_app = create_app
+        self.load_dotenv = load_dotenv
+        self.set_debug_flag = set_debug_flag
+        #: ``--debug/--no-debug`` (or its environment variable), given to the app on load.
+        self.debug: bool | None = None
+        if add_default_commands:
+            # Built-ins push a context themselves when they need one; `run` must not hold
+            # one for the server's lifetime.
+            for command in (run_command, routes_command, shell_command):
+                click.Group.add_command(self, command)
 
-    def _app_commands(self, ctx: click.Context) -> click.Group | None:
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        # Our own ScriptInfo even when nested under a plain click group, so `create_app`
+        # is used.
+        if "obj" not in extra and "obj" not in self.context_settings:
+            extra["obj"] = ScriptInfo(
+                create_app=self.create_app, set_debug_flag=self.set_debug_flag
+            )
+        # While a command runs, an `app.run()` left at module level (no `__main__` guard)
+        # must not start a server and block the command: see App.run.
+        global _commands_running
+        _commands_running += 1
         try:
-            return ctx.ensure_object(ScriptInfo).load_app().cli
-        except NoAppException:
-            return None
+            ctx = super().make_context(info_name, args, parent=parent, **extra)
+        except BaseException:
+            _commands_running -= 1
+            raise
+        ctx.call_on_close(_command_done)
+        return ctx
+
+    def _load(self, ctx: click.Context, *, help_listing: bool) -> App | None:
+        try:
+            return ctx.ensure_object(ScriptInfo).load_app()
+        except NoAppException as exc:
+            click.secho(f"Error: {exc.format_message()}\n", err=True, fg="red")
+        except Exception:
+            if not help_listing:
+                raise
+            # A factory that fails must not hide the help text: show why, then the help.
+            click.secho(f"{traceback.format_exc()}\n", err=True, fg="red")
+        return None
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         rv = super().get_command(ctx, name)
         if rv is not None:
             return rv
-        group = self._app_commands(ctx)
-        return group.get_command(ctx, name) if group is not None else None
+        app = self._load(ctx, help_listing=False)
+        if app is None:
+            return None
+        from .globals import _cv_app
+
+        current = _cv_app.get(None)
+        if current is None or current.app is not app:
+            # The context is there for parameter callbacks too, not only the command.
+            ctx.with_resource(app.app_context())
+        return app.cli.get_command(ctx, name)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         names = set(super().list_commands(ctx))
-        group = self._app_commands(ctx)
-        if group is not None:
-            names.update(group.list_commands(ctx))
+        app = self._load(ctx, help_listing=True)
+        if app is not None:
+            names.update(app.cli.list_commands(ctx))
         return sorted(names)
 
 
@@ -317,11 +584,15 @@ def _set_app(ctx: click.Context, param: click.Parameter, value: str | None) -> N
 
 
 def _set_debug(ctx: click.Context, param: click.Parameter, value: bool | None) -> None:
-    if value is not None:
-        ctx.ensure_object(ScriptInfo).load_app().debug = value
+    info = ctx.ensure_object(ScriptInfo)
+    if value is not None and info.set_debug_flag:
+        # Applied when the app is loaded, so `--help` works without an app.
+        info.debug = value
+        if info._loaded is not None:
+            info._loaded.debug = value
 
 
-cli = MainGroup(name="globals_fw", help="Run and manage a globals_fw application.")
+cli = FlaskGroup(name="globals_fw", help="Run and manage a globals_fw application.")
 
 
 def main() -> None:

@@ -87,11 +87,13 @@ class DefaultJSONProvider(JSONProvider):
         super().__init__(app)
         self._encoders: dict[tuple[Any, ...], Callable[[Any], str]] = {}
 
-    def _encoder(self, pretty: bool) -> Callable[[Any], str]:
+    def _encoder(
+        self, pretty: bool, separators: tuple[str, str] = (",", ":")
+    ) -> Callable[[Any], str]:
         # One encoder per combination of settings: json.dumps() with options builds a new
         # encoder on every call. The compact one is the core's (the C encoder, called
         # directly); indented output needs the stdlib's Python encoder.
-        key = (self.default, self.ensure_ascii, self.sort_keys, pretty)
+        key = (self.default, self.ensure_ascii, self.sort_keys, pretty, separators)
         encoder = self._encoders.get(key)
         if encoder is None:
             if pretty:
@@ -106,14 +108,16 @@ class DefaultJSONProvider(JSONProvider):
                     self.default,
                     ensure_ascii=self.ensure_ascii,
                     sort_keys=self.sort_keys,
-                    separators=(",", ":"),
+                    separators=separators,
                 )
             self._encoders[key] = encoder
         return encoder
 
     def dumps(self, obj: Any, **kwargs: Any) -> str:
+        """``obj`` as JSON text, spaced like ``json.dumps`` (as Flask's): responses are
+        compact, ``dumps`` (the ``tojson`` filter, ``json.dumps``) is not."""
         if not kwargs:
-            return self._encoder(False)(obj)
+            return self._encoder(False, (", ", ": "))(obj)
         kwargs.setdefault("default", self.default)
         kwargs.setdefault("ensure_ascii", self.ensure_ascii)
         kwargs.setdefault("sort_keys", self.sort_keys)

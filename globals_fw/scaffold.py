@@ -88,6 +88,9 @@ def exception_class_and_code(
     return exc_class, None
 
 
+_NOT_ASSIGNED = object()
+
+
 class Scaffold:
     """Registries and decorators common to :class:`App` and :class:`Blueprint`."""
 
@@ -184,12 +187,24 @@ class Scaffold:
 
     @property
     def jinja_loader(self) -> Any:
-        """A Jinja loader for ``template_folder``, or ``None``."""
+        """A Jinja loader for ``template_folder``, or ``None``. Assignable, as in Flask:
+        extensions put a ``ChoiceLoader`` here to add their own templates."""
+        assigned = self.__dict__.get("_jinja_loader", _NOT_ASSIGNED)
+        if assigned is not _NOT_ASSIGNED:
+            return assigned
         if self.template_folder is None:
             return None
         from jinja2 import FileSystemLoader
 
         return FileSystemLoader(os.path.join(self.root_path, self.template_folder))
+
+    @jinja_loader.setter
+    def jinja_loader(self, loader: Any) -> None:
+        self.__dict__["_jinja_loader"] = loader
+
+    @jinja_loader.deleter
+    def jinja_loader(self) -> None:
+        self.__dict__.pop("_jinja_loader", None)
 
     # -- routes -------------------------------------------------------------------------
 

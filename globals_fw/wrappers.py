@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
 from http import HTTPStatus
-from typing import Any, NamedTuple, Self, TypeVar
+from typing import Any, NamedTuple, Self, TypeVar, cast
 
 from werkzeug.datastructures import Headers, HeaderSet, ResponseCacheControl
 from werkzeug.exceptions import HTTPException as WerkzeugHTTPException
+from werkzeug.exceptions import RequestedRangeNotSatisfiable
 from werkzeug.http import (
     generate_etag,
     http_date,
@@ -16,6 +18,7 @@ from werkzeug.http import (
     parse_cache_control_header,
     parse_date,
     parse_etags,
+    parse_range_header,
     parse_set_header,
     quote_etag,
     remove_entity_headers,
@@ -158,6 +161,33 @@ class Response(CoreResponse):
         super().__init__(response, 200 if status is None else status, headers, content_type)
         self.direct_passthrough = direct_passthrough
 
+    @classmethod
+    def force_type(cls, response: Any, environ: dict[str, Any] | None = None) -> Self:
+        """``response`` as an instance of this class (werkzeug's classmethod, which response
+        subclasses override to accept more return types): one of ours is re-classed, a
+        werkzeug response converted, and a WSGI application run with ``environ``."""
+        if isinstance(response, cls):
+            return response
+        if isinstance(response, WerkzeugResponse):
+            return from_werkzeug_response(response, cls)
+        if isinstance(response, CoreResponse):
+            response.__class__ = cls
+            return cast(Self, response)
+        if not callable(response):
+            raise TypeError(
+                f"force_type() needs a response or a WSGI application, not "
+                f"{type(response).__name__}"
+            )
+        if environ is None:
+            raise TypeError(
+                "force_type() needs the request's environ to run a WSGI application: "
+                "pass force_type(app, request.environ)"
+            )
+        from werkzeug.test import run_wsgi_app
+
+        app_iter, status, headers = run_wsgi_app(response, environ)
+        return cls(app_iter, status, headers)
+
     # -- caching and conditional requests (werkzeug's names and semantics) --------------
 
     def set_etag(self, etag: str, weak: bool = False) -> None:
@@ -173,11 +203,28 @@ class Response(CoreResponse):
         if overwrite or "ETag" not in self.headers:
             self.set_etag(generate_etag(self.data), weak)
 
-    def make_conditional(self, request_or_environ: Any) -> Response:
+    def make_conditional(
+        self,
+        request_or_environ: Any,
+        accept_ranges: bool | str = False,
+        complete_length: int | None = None,
+    ) -> Response:
         """Answer a conditional GET/HEAD: 304 (or 412 for a failed ``If-Match``) when the
-        client's copy, judged by ``ETag`` and ``Last-Modified``, is current."""
+        client's copy, judged by ``ETag`` and ``Last-Modified``, is current.
+
+        With ``accept_ranges`` (``True`` means ``"bytes"``) and ``complete_length`` (the
+        body's full length), a ``Range`` request gets a 206 with that part of a bytes, str or
+        seekable file body, or ``RequestedRangeNotSatisfiable`` (416), as in werkzeug."""
         environ = getattr(request_or_environ, "environ", request_or_environ)
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+            return self
+        if (
+            accept_ranges
+            and complete_length
+            and self._answer_range(
+                environ, "bytes" if accept_ranges is True else accept_ranges, complete_length
+            )
+        ):
             return self
         etag = self.headers.get("ETag")
         if_match = environ.get("HTTP_IF_MATCH")
@@ -188,6 +235,42 @@ class Response(CoreResponse):
         ):
             self._not_sent(304)
         return self
+
+    def _answer_range(self, environ: dict[str, Any], unit: str, length: int) -> bool:
+        """Turn this 200 into a 206 for the request's ``Range`` (True), or leave it (False):
+        no ``Range``, a stale ``If-Range``, the whole body asked for, or a body that cannot
+        be cut (an iterable)."""
+        self.headers["Accept-Ranges"] = unit
+        if "HTTP_RANGE" not in environ or self.status_code != 200:
+            return False
+        if "HTTP_IF_RANGE" in environ and is_resource_modified(
+            environ,
+            self.headers.get("ETag"),
+            last_modified=self.headers.get("Last-Modified"),
+            ignore_if_range=False,
+        ):
+            return False
+        parsed = parse_range_header(environ["HTTP_RANGE"])
+        span = parsed.range_for_length(length) if parsed is not None else None
+        content_range = parsed.to_content_range_header(length) if parsed is not None else None
+        if span is None or content_range is None:
+            raise RequestedRangeNotSatisfiable(length=length)
+        start, stop = span
+        if (start, stop) == (0, length):
+            return False
+        body = self.body
+        if isinstance(body, str):
+            body = body.encode(self.charset)
+        if isinstance(body, bytes | bytearray | memoryview):
+            self.body = bytes(body[start:stop])
+        elif hasattr(body, "read") and hasattr(body, "seek"):
+            self.body = _file_part(body, start, stop - start)
+        else:
+            return False
+        self.status_code, self.reason = 206, None
+        self.headers["Content-Range"] = content_range
+        self.headers["Content-Length"] = str(stop - start)
+        return True
 
     def _not_sent(self, status: int) -> None:
         self.status_code, self.reason = status, None
@@ -292,6 +375,21 @@ class Response(CoreResponse):
 
 
 R = TypeVar("R", bound=CoreResponse)
+
+
+def _file_part(file: Any, start: int, size: int) -> Iterator[bytes]:
+    """``size`` bytes of ``file`` from ``start``, in blocks; the file is closed at the end
+    or when the body is closed."""
+    try:
+        file.seek(start)
+        while size > 0:
+            block = file.read(min(size, 65536))
+            if not block:
+                break
+            size -= len(block)
+            yield block
+    finally:
+        file.close()
 
 
 def from_werkzeug_response(rv: WerkzeugResponse, response_class: type[R]) -> R:
