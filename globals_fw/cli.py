@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import importlib.util
 import inspect
 import os
 import sys
@@ -253,9 +254,8 @@ class CertParamType(_ParamType):
         if not isinstance(value, str) or os.path.isfile(value):
             return value
         if value == "adhoc":
-            try:
-                import cryptography  # noqa: F401
-            except ImportError:
+            # Only whether it is there (it is no dependency of ours; werkzeug imports it).
+            if importlib.util.find_spec("cryptography") is None:
                 self.fail(
                     'Using ad-hoc certificates requires the "cryptography" library '
                     "(pip install cryptography).",
