@@ -125,6 +125,7 @@ class Response:
     media: Any = None
     status_code = 200
     _reason: str | None = None
+    _length_declared = False  # set by content_length / set_header("Content-Length")
     # cookie name -> ("Set-Cookie", line): setting a name again replaces it, as in Falcon.
     _cookies: dict[str, tuple[str, str]] | None = None
 
@@ -218,6 +219,12 @@ class Response:
             items.append(("Content-Type", self.content_type or self.options.default_media_type))
         if self._cookies:
             items.extend(self._cookies.values())
+        if self._length_declared and type(body) is bytes:
+            length = str(len(body))
+            items = [
+                ("Content-Length", length) if name.lower() == "content-length" else (name, value)
+                for name, value in items
+            ]
         return body, items
 
     # -- headers ------------------------------------------------------------------------
@@ -315,22 +322,8 @@ class Response:
 
     def _declare_length(self) -> None:
         # A declared Content-Length must not outlive a body whose length is known: sending
-        # "42" with 5 bytes breaks the framing. The check is put on this response only (an
-        # instance attribute shadowing render), so responses that never declare one pay nothing.
-        self.__dict__["render"] = self._render_declared
-
-    def _render_declared(self) -> tuple[Any, list[tuple[str, str]]]:
-        body, items = type(self).render(self)
-        # Rendered: drop the bound method, which would keep this response in a reference
-        # cycle (freed by the collector only).
-        self.__dict__.pop("render", None)
-        if type(body) is bytes:
-            length = str(len(body))
-            items = [
-                ("Content-Length", length) if name.lower() == "content-length" else (name, value)
-                for name, value in items
-            ]
-        return body, items
+        # "42" with 5 bytes breaks the framing (render puts the real length in its place).
+        self._length_declared = True
 
     @property
     def content_range(self) -> str | None:
