@@ -150,16 +150,21 @@ class Server:
         return self.log.read().decode(errors="replace")[-limit:]
 
 
-def health_answers(port: int) -> bool:
-    """Whether ``/crosscut/health`` on ``HOST:port`` answers ``200`` (within 2 s)."""
-    connection = Connection(HOST, port, timeout=2.0)
+def health_status(port: int, timeout: float = 2.0) -> int | None:
+    """The status ``/crosscut/health`` on ``HOST:port`` answers with, or ``None`` when no
+    answer comes within ``timeout`` seconds."""
+    connection = Connection(HOST, port, timeout=timeout)
     try:
-        reply = connection.exchange(request_bytes("GET", "/crosscut/health", close=True))
+        return connection.exchange(request_bytes("GET", "/crosscut/health", close=True)).status
     except OSError:
-        return False
+        return None
     finally:
         connection.close()
-    return reply.status == 200
+
+
+def health_answers(port: int) -> bool:
+    """Whether ``/crosscut/health`` on ``HOST:port`` answers ``200`` (within 2 s)."""
+    return health_status(port) == 200
 
 
 def wait_ready(server: Server, workers: int, timeout: float = STARTUP_TIMEOUT) -> None:

@@ -9,9 +9,8 @@ import threading
 import time
 from dataclasses import dataclass
 
-from compare.load.client import Connection, request_bytes
 from compare.load.proxy import deployed
-from compare.load.servers import HOST
+from compare.load.servers import HOST, health_status
 
 MAX_SLOW_CLIENTS = 500
 PROBE_TIMEOUT = 1.0
@@ -51,16 +50,10 @@ def _drip(sockets: list[socket.socket], stop: threading.Event, deadline: float) 
 
 
 def _probe(port: int) -> float | None:
-    connection = Connection(HOST, port, timeout=PROBE_TIMEOUT)
     started = time.perf_counter()
-    try:
-        reply = connection.exchange(request_bytes("GET", "/crosscut/health", close=True))
-    except OSError:
-        return None
-    finally:
-        connection.close()
+    status = health_status(port, PROBE_TIMEOUT)
     elapsed = time.perf_counter() - started
-    return elapsed if reply.status == 200 and elapsed <= PROBE_TIMEOUT else None
+    return elapsed if status == 200 and elapsed <= PROBE_TIMEOUT else None
 
 
 def drip_and_probe(port: int, slow_clients: int, probes: int = 5) -> tuple[int, list[float | None]]:
