@@ -285,9 +285,7 @@ class App:
                     else:
                         route = req.route = match.route
                         params = req.route_params = match.params
-                        target: ResourceRoute = route.target
-                        req.uri_template = target.uri_template
-                        responder = target.responders[req.method]
+                        responder = route.target.responders[req.method]
                 responder(req, resp, **params)
             except Exception as exc:
                 self._handle_exception(req, resp, exc, params)
@@ -402,7 +400,6 @@ class App:
         target: ResourceRoute = route.target
         req.route = route
         req.route_params = match.params
-        req.uri_template = target.uri_template
         return target.responders[req.method], match.params, target.resource
 
     def _unmatched(

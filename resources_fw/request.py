@@ -81,8 +81,12 @@ class Request(CoreRequest):
     #: Replace with your own class for ``req.context`` (Falcon's ``context_type``).
     context_type: type[Any] = Context
     options: RequestOptions = _DEFAULT_OPTIONS
-    #: The matched route's template (``"/items/{id}"``), set by the app after routing.
-    uri_template: str | None = None
+    @property
+    def uri_template(self) -> str | None:
+        """The matched route's template (``"/items/{id}"``); ``None`` before routing and
+        for sinks and static routes. Read from :attr:`route`, so routing stores nothing more."""
+        route = self.route
+        return None if route is None else getattr(route.target, "uri_template", None)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}: {self.method} {self.url!r}>"
