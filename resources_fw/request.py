@@ -81,6 +81,7 @@ class Request(CoreRequest):
     #: Replace with your own class for ``req.context`` (Falcon's ``context_type``).
     context_type: type[Any] = Context
     options: RequestOptions = _DEFAULT_OPTIONS
+
     @property
     def uri_template(self) -> str | None:
         """The matched route's template (``"/items/{id}"``); ``None`` before routing and
